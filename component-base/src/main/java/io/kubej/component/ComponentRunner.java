@@ -1,0 +1,55 @@
+package io.kubej.component;
+
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one component as a process: start it, serve its health and metrics, and on SIGTERM
+ * (systemd's stop, {@code kubej down}) close it cleanly before the JVM exits.
+ */
+public final class ComponentRunner {
+    private static final Logger log = LoggerFactory.getLogger(ComponentRunner.class);
+
+    private ComponentRunner() {
+    }
+
+    /**
+     * Starts {@code component}, serves {@code /healthz} and {@code /metrics} on healthHost:healthPort
+     * (skipped when healthPort < 0, for a component that serves them itself), and blocks until the
+     * JVM is asked to stop. Returns the process exit code.
+     */
+    public static int run(Component component, String healthHost, int healthPort) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        ComponentServer[] health = new ComponentServer[1];
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("{}: shutting down", component.name());
+            try {
+                component.close();
+                if (health[0] != null) {
+                    health[0].close();
+                }
+            } finally {
+                stopped.countDown();
+            }
+            log.info("{}: stopped", component.name());
+        }, "shutdown"));
+        try {
+            component.start();
+            if (healthPort >= 0) {
+                health[0] = ComponentServer.start(component, healthHost, healthPort);
+                log.info("{}: serving /healthz and /metrics on {}:{}", component.name(), healthHost, health[0].port());
+            }
+            log.info("{}: started", component.name());
+        } catch (Exception e) {
+            log.error("{}: failed to start: {}", component.name(), e.toString(), e);
+            return 1;
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Shared by the hack/ scripts and the bin/ launchers: find a JDK >= 21 (kubej's language level)
+# and the checkout root. Sourcing it sets KUBEJ_ROOT and JAVA_HOME.
+KUBEJ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export KUBEJ_ROOT
+
+# java_major <java-binary>: the feature version (17, 21, 25, ...) or nothing
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
+}
+
+# find_jdk: JAVA_HOME if it is >= 21, else the newest JDK >= 21 under /usr/lib/jvm
+find_jdk() {
+  local best="" best_v=0 home v
+  for home in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+    [ -n "$home" ] && [ -x "$home/bin/javac" ] || continue
+    v=$(java_major "$home/bin/java")
+    if [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best="$home"; best_v=$v; fi
+  done
+  [ -n "$best" ] || return 1
+  echo "$best"
+}
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The README's second command (and what CI runs): install and build what is missing, then run
+# every module's tests, unit and integration, against the real components.
+set -euo pipefail
+"$(dirname "$0")/setup.sh"
+. "$(dirname "$0")/lib.sh"
+JAVA_HOME=$(find_jdk); export JAVA_HOME
+step "running the test suite (mvn verify)"
+cd "$KUBEJ_ROOT"
+exec mvn -B verify "$@"
