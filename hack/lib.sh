@@ -4,9 +4,16 @@
 KUBEJ_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export KUBEJ_ROOT
 
-# java_major <java-binary>: the feature version (17, 21, 25, ...) or nothing
+# java_major <java-binary>: the feature version (17, 21, 25, ...) or nothing. The JDK's
+# `release` file says it without starting a JVM; ask the JVM only when there is none.
 java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
+  local release
+  release="$(dirname "$(dirname "$(readlink -f "$1")")")/release"
+  if [ -f "$release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release"
+  else
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'
+  fi
 }
 
 # find_jdk: JAVA_HOME if it is >= 21, else the newest JDK >= 21 under /usr/lib/jvm

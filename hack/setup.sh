@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what kubej needs on a fresh Debian/Ubuntu machine (as root) and builds it.
 # Idempotent: a second run checks, installs nothing new, and rebuilds only if sources changed.
+# --no-build: install and check only (hack/test.sh builds as part of `mvn verify`).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+build=1
+[ "${1:-}" = "--no-build" ] && build=0
 
 # The real components kubej drives, all from Debian packages (see ../shared/ENVIRONMENT.md).
 PACKAGES=(etcd-server etcd-client containerd runc containernetworking-plugins iptables conntrack
   ipset socat iproute2 busybox-static docker-registry skopeo openssl maven curl ca-certificates
-  dropbear-bin)
+  dropbear-bin gcc libc6-dev kmod)
 
 step "checking OS packages"
 missing=()
@@ -41,7 +44,9 @@ echo "JAVA_HOME=$JAVA_HOME"
 
 # Build only when a source is newer than the last build's stamp.
 stamp="$KUBEJ_ROOT/.build-stamp"
-if [ -f "$stamp" ] && [ -z "$(find "$KUBEJ_ROOT" -path "$KUBEJ_ROOT/.git" -prune -o \
+if [ "$build" = 0 ]; then
+  :
+elif [ -f "$stamp" ] && [ -z "$(find "$KUBEJ_ROOT" -path "$KUBEJ_ROOT/.git" -prune -o \
      \( -name '*.java' -o -name 'pom.xml' -o -name '*.proto' -o -path '*/src/main/resources/*' \) \
      -newer "$stamp" -print -quit)" ]; then
   step "build is up to date"

@@ -22,9 +22,20 @@ public final class Kubej {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Kubej());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            cmd.getErr().println("error: " + oneLine(e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         });
+        // bad flags or values: the same one line, plus where to look, instead of the full usage text
+        cl.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("error: " + oneLine(e.getMessage()) + " (see '"
+                    + cmd.getCommandSpec().qualifiedName() + " --help')");
+            return 2;
+        });
         return cl;
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*\\R\\s*", "; ").strip();
     }
 }

@@ -1,10 +1,12 @@
 package io.kubej.testcluster;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -27,10 +29,20 @@ public final class ManagedProcess implements AutoCloseable {
         this.logFile = logFile;
     }
 
-    /** Starts {@code command}, stdout and stderr appended to {@code logFile}. */
+    /**
+     * Starts {@code command}, stdout and stderr appended to {@code logFile}.
+     *
+     * <p>The program runs in a session of its own ({@code setsid}, which execs it, so the pid is the
+     * program's): {@code kubej up} exits and leaves the cluster running, and a terminal's signals
+     * never reach it; {@code kubej down} stops it by pid.
+     */
     public static ManagedProcess start(String name, List<String> command, Path logFile) throws IOException {
         Files.createDirectories(logFile.toAbsolutePath().getParent());
-        ProcessBuilder pb = new ProcessBuilder(command)
+        List<String> detached = new ArrayList<>(command.size() + 1);
+        detached.add("setsid");
+        detached.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(detached)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         return new ManagedProcess(name, pb.start(), logFile);
@@ -47,18 +59,35 @@ public final class ManagedProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with code " + process.exitValue()
                         + " before it was ready; last log lines:\n" + tail(40));
             }
-            try {
-                if (ready.getAsBoolean()) {
-                    return this;
-                }
-            } catch (RuntimeException notYet) {
-                // a probe that throws means "not yet"
+            if (probe(ready)) {
+                return this;
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException(name + " was not ready within " + timeout + "; last log lines:\n" + tail(40));
             }
             sleep(pauseMillis);
             pauseMillis = Math.min(pauseMillis * 2, 250);
+        }
+    }
+
+    /** Polls {@code ready} until it holds, for a program started by an earlier run. */
+    public static void await(String name, Duration timeout, BooleanSupplier ready) {
+        Instant deadline = Instant.now().plus(timeout);
+        long pauseMillis = 20;
+        while (!probe(ready)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException(name + " was not ready within " + timeout);
+            }
+            sleep(pauseMillis);
+            pauseMillis = Math.min(pauseMillis * 2, 250);
+        }
+    }
+
+    private static boolean probe(BooleanSupplier ready) {
+        try {
+            return ready.getAsBoolean();
+        } catch (RuntimeException notYet) {
+            return false; // a probe that throws means "not yet"
         }
     }
 

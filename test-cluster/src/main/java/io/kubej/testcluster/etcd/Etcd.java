@@ -31,20 +31,31 @@ public final class Etcd implements AutoCloseable {
     }
 
     public static Etcd start(Path dir, Tls tls, int clientPort, int peerPort) throws IOException {
-        String scheme = tls == null ? "http" : "https";
-        String clientUrl = scheme + "://127.0.0.1:" + clientPort;
+        List<String> cmd = commandLine(dir.resolve("data"), tls, clientPort, peerPort, Ports.free());
+        ManagedProcess p = ManagedProcess.start("etcd", cmd, dir.resolve("etcd.log"));
+        awaitReady(p);
+        return new Etcd(p, clientUrl(tls, clientPort));
+    }
+
+    /**
+     * etcd's command line, as the hard way's etcd.service has it (one member, on loopback):
+     * with TLS, clients must present a certificate signed by the CA ({@code --client-cert-auth}).
+     */
+    public static List<String> commandLine(Path dataDir, Tls tls, int clientPort, int peerPort, int metricsPort) {
+        String clientUrl = clientUrl(tls, clientPort);
         String peerUrl = "http://127.0.0.1:" + peerPort;
         List<String> cmd = new ArrayList<>(List.of(
                 "etcd",
                 "--name", "default",
-                "--data-dir", dir.resolve("data").toString(),
+                "--data-dir", dataDir.toString(),
                 "--listen-client-urls", clientUrl,
                 "--advertise-client-urls", clientUrl,
                 "--listen-peer-urls", peerUrl,
                 "--initial-advertise-peer-urls", peerUrl,
                 "--initial-cluster", "default=" + peerUrl,
+                "--initial-cluster-token", "kubej",
                 "--initial-cluster-state", "new",
-                "--listen-metrics-urls", "http://127.0.0.1:" + Ports.free()));
+                "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort));
         if (tls != null) {
             cmd.addAll(List.of(
                     "--cert-file", tls.certFile().toString(),
@@ -52,10 +63,16 @@ public final class Etcd implements AutoCloseable {
                     "--trusted-ca-file", tls.caFile().toString(),
                     "--client-cert-auth"));
         }
-        ManagedProcess p = ManagedProcess.start("etcd", cmd, dir.resolve("etcd.log"));
-        // etcd logs "ready to serve client requests" once it accepts requests
-        p.awaitReady(Duration.ofSeconds(30), () -> p.tail(200).contains("ready to serve client requests"));
-        return new Etcd(p, clientUrl);
+        return cmd;
+    }
+
+    /** Waits until etcd logs that it serves clients (it does once it has a leader). */
+    public static void awaitReady(ManagedProcess p) {
+        p.awaitReady(Duration.ofSeconds(30), () -> p.tail(400).contains("ready to serve client requests"));
+    }
+
+    private static String clientUrl(Tls tls, int clientPort) {
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
     }
 
     /** e.g. {@code https://127.0.0.1:2379}, as passed to {@code --etcd-servers}. */

@@ -1,0 +1,174 @@
+package io.kubej.apiserver.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.CodedInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * Request bodies in Kubernetes' protobuf encoding (upstream {@code runtime/serializer/protobuf}),
+ * which kubectl's typed clients send for some commands, e.g. {@code kubectl create namespace}.
+ *
+ * <p>The wire format is the magic bytes {@code k8s\0} and a {@code runtime.Unknown} envelope
+ * (1: typeMeta{1: apiVersion, 2: kind}, 2: raw object bytes). kubej stores JSON, and decoding
+ * every Kubernetes type would need all of upstream's generated.proto schemas; it decodes the
+ * kinds kubectl creates this way for resources kubej serves (Namespace: 1 metadata, 2 spec
+ * {1 finalizers}; ConfigMap; Secret; ServiceAccount) and answers 415 for the rest, so the user can fall back to {@code -f} (JSON).
+ */
+public final class ProtobufBody {
+    public static final String CONTENT_TYPE = "application/vnd.kubernetes.protobuf";
+    private static final byte[] MAGIC = {'k', '8', 's', 0};
+
+    private ProtobufBody() {
+    }
+
+    public static ObjectNode toJson(byte[] body) {
+        if (body.length < 4 || !Arrays.equals(Arrays.copyOf(body, 4), MAGIC)) {
+            throw StatusError.badRequest("protobuf body without the k8s magic prefix");
+        }
+        try {
+            String apiVersion = "";
+            String kind = "";
+            byte[] raw = new byte[0];
+            CodedInputStream in = CodedInputStream.newInstance(body, 4, body.length - 4);
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                switch (tag >>> 3) {
+                    case 1 -> {
+                        CodedInputStream tm = in.readBytes().newCodedInput();
+                        for (int t = tm.readTag(); t != 0; t = tm.readTag()) {
+                            switch (t >>> 3) {
+                                case 1 -> apiVersion = tm.readString();
+                                case 2 -> kind = tm.readString();
+                                default -> tm.skipField(t);
+                            }
+                        }
+                    }
+                    case 2 -> raw = in.readByteArray();
+                    default -> in.skipField(tag);
+                }
+            }
+            if (kind.equals("ConfigMap") || kind.equals("Secret")) {
+                return configObject(apiVersion, kind, raw);
+            }
+            if (kind.equals("ServiceAccount")) {
+                // 1 metadata, 4 automountServiceAccountToken; kubectl create sets nothing else
+                ObjectNode sa = Json.object();
+                sa.put("apiVersion", apiVersion).put("kind", kind);
+                CodedInputStream in2 = CodedInputStream.newInstance(raw);
+                for (int tag = in2.readTag(); tag != 0; tag = in2.readTag()) {
+                    switch (tag >>> 3) {
+                        case 1 -> sa.set("metadata", objectMeta(in2.readBytes().newCodedInput()));
+                        case 4 -> sa.put("automountServiceAccountToken", in2.readBool());
+                        default -> in2.skipField(tag);
+                    }
+                }
+                return sa;
+            }
+            if (!kind.equals("Namespace")) {
+                throw new StatusError(415, "UnsupportedMediaType", "kubej accepts " + kind
+                        + " only as JSON; create it from a manifest (kubectl create -f)", null);
+            }
+            ObjectNode obj = Json.object();
+            obj.put("apiVersion", apiVersion).put("kind", kind);
+            CodedInputStream ns = CodedInputStream.newInstance(raw);
+            for (int tag = ns.readTag(); tag != 0; tag = ns.readTag()) {
+                switch (tag >>> 3) {
+                    case 1 -> obj.set("metadata", objectMeta(ns.readBytes().newCodedInput()));
+                    case 2 -> {
+                        ArrayNode fin = Json.obj(obj, "spec").putArray("finalizers");
+                        CodedInputStream spec = ns.readBytes().newCodedInput();
+                        for (int t = spec.readTag(); t != 0; t = spec.readTag()) {
+                            if (t >>> 3 == 1) {
+                                fin.add(spec.readString());
+                            } else {
+                                spec.skipField(t);
+                            }
+                        }
+                    }
+                    default -> ns.skipField(tag);
+                }
+            }
+            return obj;
+        } catch (IOException e) {
+            throw StatusError.badRequest("couldn't decode the protobuf body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * ConfigMap: 1 metadata, 2 data map&lt;string,string&gt;, 3 binaryData map&lt;string,bytes&gt;, 4 immutable.
+     * Secret: 1 metadata, 2 data map&lt;string,bytes&gt;, 3 type, 4 stringData, 5 immutable.
+     * Bytes become base64, as in JSON.
+     */
+    private static ObjectNode configObject(String apiVersion, String kind, byte[] raw) throws IOException {
+        boolean secret = kind.equals("Secret");
+        ObjectNode obj = Json.object();
+        obj.put("apiVersion", apiVersion).put("kind", kind);
+        CodedInputStream in = CodedInputStream.newInstance(raw);
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            int field = tag >>> 3;
+            if (field == 1) {
+                obj.set("metadata", objectMeta(in.readBytes().newCodedInput()));
+            } else if (field == 2 || (!secret && field == 3) || (secret && field == 4)) {
+                boolean bytes = secret ? field == 2 : field == 3;
+                String name = field == 2 ? "data" : secret ? "stringData" : "binaryData";
+                CodedInputStream entry = in.readBytes().newCodedInput();
+                String k = "";
+                String v = "";
+                for (int t = entry.readTag(); t != 0; t = entry.readTag()) {
+                    if (t >>> 3 == 1) {
+                        k = entry.readString();
+                    } else if (t >>> 3 == 2) {
+                        v = bytes ? java.util.Base64.getEncoder().encodeToString(entry.readByteArray()) : entry.readString();
+                    } else {
+                        entry.skipField(t);
+                    }
+                }
+                Json.obj(obj, name).put(k, v);
+            } else if (secret && field == 3) {
+                obj.put("type", in.readString());
+            } else if ((secret && field == 5) || (!secret && field == 4)) {
+                obj.put("immutable", in.readBool());
+            } else {
+                in.skipField(tag);
+            }
+        }
+        return obj;
+    }
+
+    /** ObjectMeta: 1 name, 2 generateName, 3 namespace, 11 labels, 12 annotations, 14 finalizers. */
+    private static ObjectNode objectMeta(CodedInputStream in) throws IOException {
+        ObjectNode meta = Json.object();
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            switch (tag >>> 3) {
+                case 1 -> meta.put("name", in.readString());
+                case 2 -> meta.put("generateName", in.readString());
+                case 3 -> meta.put("namespace", in.readString());
+                case 11, 12 -> {
+                    String field = (tag >>> 3) == 11 ? "labels" : "annotations";
+                    CodedInputStream entry = in.readBytes().newCodedInput();
+                    String k = "";
+                    String v = "";
+                    for (int t = entry.readTag(); t != 0; t = entry.readTag()) {
+                        if (t >>> 3 == 1) {
+                            k = entry.readString();
+                        } else if (t >>> 3 == 2) {
+                            v = entry.readString();
+                        } else {
+                            entry.skipField(t);
+                        }
+                    }
+                    Json.obj(meta, field).put(k, v);
+                }
+                case 14 -> {
+                    if (!meta.has("finalizers")) {
+                        meta.putArray("finalizers");
+                    }
+                    ((ArrayNode) meta.get("finalizers")).add(in.readString());
+                }
+                default -> in.skipField(tag);
+            }
+        }
+        return meta;
+    }
+}

@@ -1,0 +1,251 @@
+package io.kubej.apiserver.endpoints.handlers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubej.apiserver.admission.NamespaceLifecycle;
+import io.kubej.apiserver.api.FieldSelector;
+import io.kubej.apiserver.api.Json;
+import io.kubej.apiserver.api.LabelSelector;
+import io.kubej.apiserver.api.StatusError;
+import io.kubej.apiserver.endpoints.request.ApiRequest;
+import io.kubej.apiserver.endpoints.request.RequestInfo;
+import io.kubej.apiserver.endpoints.request.ResponseWriter;
+import io.kubej.apiserver.registry.Resource;
+import io.kubej.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
+import io.kubej.apiserver.registry.generic.Store;
+import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The REST verbs on resources (upstream {@code endpoints/handlers}: get.go, create.go,
+ * update.go, patch.go, delete.go, watch.go). Each verb is: decode the body, admit, let the
+ * registry validate and store, encode the answer (JSON, or a Table for kubectl).
+ */
+public final class ResourceHandler {
+    private final Map<String, Store> stores; // by "group/resource"
+    private final NamespaceLifecycle namespaceLifecycle;
+
+    public ResourceHandler(Map<String, Store> stores, NamespaceLifecycle namespaceLifecycle) {
+        this.stores = stores;
+        this.namespaceLifecycle = namespaceLifecycle;
+    }
+
+    public Store store(String group, String resource) {
+        return stores.get(group + "/" + resource);
+    }
+
+    public void handle(ApiRequest req, RequestInfo info, ResponseWriter out) {
+        Store store = store(info.group(), info.resource());
+        if (store == null || !store.resource().version().equals(info.version())) {
+            throw StatusError.pathNotFound();
+        }
+        Resource r = store.resource();
+        String ns = r.namespaced() ? info.namespace() : null;
+        if (r.namespaced() && ns.isEmpty() && !(info.verb().equals("list") || info.verb().equals("watch"))) {
+            // Legacy POST .../namespaces/{ns}/bindings is handled below; everything else needs a namespace.
+            throw StatusError.pathNotFound();
+        }
+        if (r.plural().equals("bindings")) {
+            throw StatusError.pathNotFound();
+        }
+        String sub = info.subresource();
+        if (!sub.isEmpty() && !r.subresources().contains(sub)) {
+            throw StatusError.pathNotFound();
+        }
+        if (sub.equals("scale")) {
+            Scale.handle(req, info, store, out);
+            return;
+        }
+        if (sub.equals("binding")) {
+            Binding.bind(store, ns, info.name(), Json.parse(req.body()), out);
+            return;
+        }
+        boolean table = TableEncoder.wantsTable(req.header("accept"));
+        switch (info.verb()) {
+            case "get" -> {
+                ObjectNode o = store.get(ns, info.name());
+                writeObject(out, 200, table ? TableEncoder.table(r, List.of(o), rv(o), null, req.param("includeObject"), true) : o);
+            }
+            case "list" -> list(req, store, ns, table, out);
+            case "watch" -> Watcher.serve(req, info, store, ns, table, out);
+            case "create" -> {
+                ObjectNode body = decode(req, r);
+                if (r.namespaced()) {
+                    namespaceLifecycle.admit(ns, "create");
+                }
+                if (dryRun(req)) {
+                    writeObject(out, 201, body);
+                    return;
+                }
+                writeObject(out, 201, store.create(ns, body));
+            }
+            case "update" -> {
+                ObjectNode body = decode(req, r);
+                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), cur -> body));
+            }
+            case "patch" -> {
+                String type = req.header("content-type");
+                if (type.startsWith("application/apply-patch")) {
+                    throw StatusError.unsupportedMediaType(type);
+                }
+                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), cur -> {
+                    ObjectNode patched = Patcher.apply(cur, req.body(), type);
+                    // A patch that does not name a resourceVersion applies to whatever is current.
+                    if (!patchNamesResourceVersion(req.body())) {
+                        Json.metadata(patched).remove("resourceVersion");
+                    }
+                    return patched;
+                }));
+            }
+            case "delete" -> {
+                ObjectNode opts = deleteOptions(req);
+                Long grace = opts.hasNonNull("gracePeriodSeconds") ? opts.get("gracePeriodSeconds").asLong() : null;
+                String policy = opts.hasNonNull("propagationPolicy") ? opts.get("propagationPolicy").asText()
+                        : opts.has("orphanDependents") && opts.get("orphanDependents").asBoolean() ? "Orphan" : null;
+                JsonNode pre = opts.path("preconditions");
+                writeObject(out, 200, store.delete(ns, info.name(), grace, policy,
+                        pre.hasNonNull("uid") ? pre.get("uid").asText() : null,
+                        pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null));
+            }
+            case "deletecollection" -> {
+                ObjectNode opts = deleteOptions(req);
+                Long grace = opts.hasNonNull("gracePeriodSeconds") ? opts.get("gracePeriodSeconds").asLong() : null;
+                String policy = opts.hasNonNull("propagationPolicy") ? opts.get("propagationPolicy").asText() : null;
+                List<ObjectNode> items = filtered(req, store, ns, store.storage().list(store.listPrefix(ns), null, 0));
+                for (ObjectNode o : items) {
+                    try {
+                        store.delete(o.path("metadata").path("namespace").asText(null), o.path("metadata").path("name").asText(), grace, policy, null, null);
+                    } catch (StatusError e) {
+                        if (e.code() != 404) {
+                            throw e;
+                        }
+                    }
+                }
+                writeObject(out, 200, listObject(r, items, Long.toString(store.storage().currentRevision()), null));
+            }
+            default -> throw StatusError.methodNotSupported(r.plural(), info.verb());
+        }
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static boolean dryRun(ApiRequest req) {
+        return req.param("dryRun") != null;
+    }
+
+    private static boolean patchNamesResourceVersion(byte[] body) {
+        try {
+            JsonNode p = Json.MAPPER.readTree(body);
+            return p.isObject() && p.path("metadata").hasNonNull("resourceVersion");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static String rv(ObjectNode o) {
+        return o.path("metadata").path("resourceVersion").asText();
+    }
+
+    /** Decode step: the body must be JSON of this resource's kind; strict field validation on request. */
+    private static ObjectNode decode(ApiRequest req, Resource r) {
+        ObjectNode body = req.header("content-type").startsWith(io.kubej.apiserver.api.ProtobufBody.CONTENT_TYPE)
+                ? io.kubej.apiserver.api.ProtobufBody.toJson(req.body()) : Json.parse(req.body());
+        String kind = body.path("kind").asText("");
+        if (!kind.isEmpty() && !kind.equals(r.kind())) {
+            throw StatusError.badRequest("the kind of the object (" + kind + ") does not match the resource (" + r.kind() + ")");
+        }
+        String fv = req.param("fieldValidation");
+        if ("Strict".equals(fv)) {
+            FieldValidation.strict(body, r);
+        }
+        return body;
+    }
+
+    private static ObjectNode deleteOptions(ApiRequest req) {
+        ObjectNode opts = req.body() != null && req.body().length > 0 ? Json.parse(req.body()) : Json.object();
+        if (req.param("gracePeriodSeconds") != null) {
+            opts.put("gracePeriodSeconds", Long.parseLong(req.param("gracePeriodSeconds")));
+        }
+        if (req.param("propagationPolicy") != null) {
+            opts.put("propagationPolicy", req.param("propagationPolicy"));
+        }
+        return opts;
+    }
+
+    /** List: read everything under the prefix at one revision, filter by selectors, page with limit/continue. */
+    private void list(ApiRequest req, Store store, String ns, boolean table, ResponseWriter out) {
+        Resource r = store.resource();
+        long revision = 0;
+        String startKey = null;
+        String cont = req.param("continue");
+        if (cont != null && !cont.isEmpty()) {
+            ObjectNode token = Json.parse(Base64.getUrlDecoder().decode(cont));
+            revision = token.path("rv").asLong();
+            startKey = token.path("start").asText();
+        }
+        Etcd3Storage.ListResult result;
+        try {
+            result = store.storage().list(store.listPrefix(ns), startKey, revision);
+        } catch (Etcd3Storage.Compacted e) {
+            throw StatusError.expired("The provided continue parameter is too old to display a consistent list result. "
+                    + "You can start a new list without the continue parameter.");
+        }
+        List<ObjectNode> items = filtered(req, store, ns, result);
+        String next = null;
+        long limit = req.param("limit") == null ? 0 : Long.parseLong(req.param("limit"));
+        if (limit > 0 && items.size() > limit) {
+            ObjectNode last = items.get((int) limit - 1);
+            items = new ArrayList<>(items.subList(0, (int) limit));
+            ObjectNode token = Json.object();
+            token.put("v", "meta.k8s.io/v1").put("rv", result.revision())
+                    .put("start", store.key(last.path("metadata").path("namespace").asText(null), last.path("metadata").path("name").asText()) + "\u0000");
+            next = Base64.getUrlEncoder().encodeToString(Json.bytes(token));
+        }
+        String rv = Long.toString(result.revision());
+        writeObject(out, 200, table ? TableEncoder.table(r, items, rv, next, req.param("includeObject"), true) : listObject(r, items, rv, next));
+    }
+
+    static List<ObjectNode> filtered(ApiRequest req, Store store, String ns, Etcd3Storage.ListResult result) {
+        LabelSelector labels = LabelSelector.parse(req.param("labelSelector"));
+        FieldSelector fields = FieldSelector.parse(req.param("fieldSelector"), store.resource().fieldLabels(), store.resource().plural());
+        List<ObjectNode> items = new ArrayList<>();
+        for (Etcd3Storage.Versioned v : result.items()) {
+            ObjectNode o = v.object();
+            if (labels.matches(o.path("metadata").get("labels")) && fields.matches(o)) {
+                items.add(o);
+            }
+        }
+        return items;
+    }
+
+    static ObjectNode listObject(Resource r, List<ObjectNode> items, String rv, String cont) {
+        ObjectNode list = Json.object();
+        list.put("kind", r.kind() + "List").put("apiVersion", r.groupVersion());
+        ObjectNode meta = list.putObject("metadata").put("resourceVersion", rv);
+        if (cont != null) {
+            meta.put("continue", cont);
+        }
+        ArrayNode arr = list.putArray("items");
+        items.forEach(arr::add);
+        return list;
+    }
+
+    static void writeObject(ResponseWriter out, int status, JsonNode body) {
+        out.send(status, "application/json", Json.bytes(body));
+    }
+
+    static String selectorOf(ObjectNode rs) {
+        return ReplicaSetStrategy.selectorString(rs.path("spec").path("selector"));
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,27 @@
+package io.kubej.apiserver.endpoints.request;
+
+import io.kubej.apiserver.authentication.UserInfo;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One decoded HTTP request as the handler chain sees it, independent of Netty: method, path,
+ * query, the headers the chain needs, body, and (after authentication) the user.
+ */
+public record ApiRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
+                         byte[] body, UserInfo user) {
+
+    public String param(String name) {
+        List<String> v = query.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    /** A header by lower-case name, or "". */
+    public String header(String lowerName) {
+        return headers.getOrDefault(lowerName, "");
+    }
+
+    public ApiRequest withUser(UserInfo u) {
+        return new ApiRequest(method, path, query, headers, body, u);
+    }
+}

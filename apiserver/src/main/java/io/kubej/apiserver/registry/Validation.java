@@ -1,0 +1,126 @@
+package io.kubej.apiserver.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubej.apiserver.api.StatusError.Cause;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Field validation shared by the strategies (upstream apimachinery {@code util/validation} and
+ * {@code api/validation}): name formats and required fields, reported as 422 causes with the
+ * field path, as kubectl prints them.
+ */
+public final class Validation {
+    private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern DNS1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+
+    /** Which name rule a resource's metadata.name follows. */
+    public enum NameRule { DNS1123_SUBDOMAIN, DNS1123_LABEL, DNS1035_LABEL, PATH_SEGMENT }
+
+    private Validation() {
+    }
+
+    public static Cause required(String field) {
+        return new Cause("FieldValueRequired", field, "Required value");
+    }
+
+    public static Cause invalid(String field, Object value, String detail) {
+        return new Cause("FieldValueInvalid", field, "Invalid value: \"" + value + "\": " + detail);
+    }
+
+    public static Cause notSupported(String field, Object value, List<String> allowed) {
+        return new Cause("FieldValueNotSupported", field,
+                "Unsupported value: \"" + value + "\": supported values: \"" + String.join("\", \"", allowed) + "\"");
+    }
+
+    /** Errors in metadata.name for a resource whose names follow rule. */
+    public static List<Cause> validateName(ObjectNode object, NameRule rule) {
+        List<Cause> causes = new ArrayList<>();
+        String name = object.path("metadata").path("name").asText("");
+        if (name.isEmpty()) {
+            causes.add(new Cause("FieldValueRequired", "metadata.name", "Required value: name or generateName is required"));
+            return causes;
+        }
+        String problem = nameProblem(name, rule);
+        if (problem != null) {
+            causes.add(invalid("metadata.name", name, problem));
+        }
+        return causes;
+    }
+
+    /** Why name breaks rule, in kubej's words, or null if it is fine. */
+    public static String nameProblem(String name, NameRule rule) {
+        return switch (rule) {
+            case DNS1123_LABEL -> name.length() <= 63 && DNS1123_LABEL.matcher(name).matches() ? null
+                    : "a lowercase RFC 1123 label must be at most 63 characters of lower case letters, digits and '-', "
+                    + "starting and ending with a letter or digit (e.g. 'my-name' or '123-abc')";
+            case DNS1035_LABEL -> name.length() <= 63 && DNS1035_LABEL.matcher(name).matches() ? null
+                    : "a DNS-1035 label must be at most 63 characters of lower case letters, digits and '-', "
+                    + "starting with a letter and ending with a letter or digit (e.g. 'my-name' or 'abc-123')";
+            case DNS1123_SUBDOMAIN -> name.length() <= 253 && DNS1123_SUBDOMAIN.matcher(name).matches() ? null
+                    : "a lowercase RFC 1123 subdomain must be at most 253 characters of lower case letters, digits, '-' and '.', "
+                    + "starting and ending with a letter or digit (e.g. 'example.com')";
+            case PATH_SEGMENT -> name.equals(".") || name.equals("..") || name.contains("/") || name.contains("%")
+                    ? "may not be '.', '..' or contain '/' or '%'" : null;
+        };
+    }
+
+    /** Errors in labels: keys and values of the usual label syntax. */
+    public static List<Cause> validateLabels(JsonNode labels, String field) {
+        List<Cause> causes = new ArrayList<>();
+        if (labels == null || !labels.isObject()) {
+            return causes;
+        }
+        labels.fields().forEachRemaining(e -> {
+            String v = e.getValue().asText();
+            if (v.length() > 63 || !(v.isEmpty() || v.matches("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?"))) {
+                causes.add(invalid(field, v, "a valid label must be an empty string or consist of alphanumeric "
+                        + "characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+            }
+        });
+        return causes;
+    }
+
+    /** Errors in a pod spec (shared by pods and the templates of replicasets). */
+    public static List<Cause> validatePodSpec(JsonNode spec, String field) {
+        List<Cause> causes = new ArrayList<>();
+        JsonNode containers = spec == null ? null : spec.get("containers");
+        if (containers == null || !containers.isArray() || containers.isEmpty()) {
+            causes.add(required(field + ".containers"));
+            return causes;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < containers.size(); i++) {
+            JsonNode c = containers.get(i);
+            String f = field + ".containers[" + i + "]";
+            String name = c.path("name").asText("");
+            if (name.isEmpty()) {
+                causes.add(required(f + ".name"));
+            } else if (nameProblem(name, NameRule.DNS1123_LABEL) != null) {
+                causes.add(invalid(f + ".name", name, nameProblem(name, NameRule.DNS1123_LABEL)));
+            } else if (!names.add(name)) {
+                causes.add(new Cause("FieldValueDuplicate", f + ".name", "Duplicate value: \"" + name + "\""));
+            }
+            if (c.path("image").asText("").isBlank()) {
+                causes.add(required(f + ".image"));
+            }
+            JsonNode ports = c.get("ports");
+            if (ports != null) {
+                for (int p = 0; p < ports.size(); p++) {
+                    int port = ports.get(p).path("containerPort").asInt(0);
+                    if (port < 1 || port > 65535) {
+                        causes.add(invalid(f + ".ports[" + p + "].containerPort", port, "must be between 1 and 65535, inclusive"));
+                    }
+                }
+            }
+        }
+        String restart = spec.path("restartPolicy").asText("Always");
+        if (!List.of("Always", "OnFailure", "Never").contains(restart)) {
+            causes.add(notSupported(field + ".restartPolicy", restart, List.of("Always", "OnFailure", "Never")));
+        }
+        return causes;
+    }
+}

@@ -1,0 +1,217 @@
+package io.kubej.apiserver.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubej.apiserver.api.Json;
+import io.kubej.apiserver.api.StatusError;
+import io.kubej.apiserver.authorization.Authorizer;
+import io.kubej.apiserver.endpoints.discovery.Discovery;
+import io.kubej.apiserver.endpoints.handlers.ResourceHandler;
+import io.kubej.apiserver.endpoints.request.ApiRequest;
+import io.kubej.apiserver.endpoints.request.RequestInfo;
+import io.kubej.apiserver.endpoints.request.ResponseWriter;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The secure port: Netty with TLS (client certificates optional, trusted from
+ * {@code --client-ca-file}) -> HTTP codec -> aggregator -> {@link HttpDispatcher}, which runs
+ * the handler chain of upstream's {@code DefaultBuildHandlerChain} as named steps:
+ * authenticate -> authorize -> route (non-resource paths, discovery, or a resource verb, where
+ * admission, validation and storage happen) -> encode.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final Counter REQUESTS = Counter.builder().name("apiserver_request_total")
+            .help("Counter of apiserver requests broken out by verb, resource and HTTP response code.")
+            .labelNames("verb", "group", "resource", "subresource", "code").register();
+
+    /** What upstream lets anyone read (system:public-info-viewer). */
+    private static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/healthz", "/livez", "/readyz", "/version");
+
+    private final EventLoopGroup boss = new NioEventLoopGroup(1);
+    private final EventLoopGroup workers = new NioEventLoopGroup(2);
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ResourceHandler resources;
+    private final Discovery discovery;
+    private final Authorizer authorizer;
+    private final BooleanSupplier ready;
+    private Channel channel;
+
+    public ApiServer(ResourceHandler resources, Discovery discovery, Authorizer authorizer, BooleanSupplier ready) {
+        this.resources = resources;
+        this.discovery = discovery;
+        this.authorizer = authorizer;
+        this.ready = ready;
+    }
+
+    public void start(String bindAddress, int port, File certFile, File keyFile, File clientCaFile) throws Exception {
+        SslContextBuilder ssl = SslContextBuilder.forServer(certFile, keyFile);
+        if (clientCaFile != null) {
+            ssl.trustManager(clientCaFile).clientAuth(ClientAuth.OPTIONAL);
+        }
+        SslContext sslContext = ssl.build();
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("tls", sslContext.newHandler(ch.alloc()))
+                                .addLast("http", new HttpServerCodec())
+                                .addLast("aggregator", new HttpObjectAggregator(3 * 1024 * 1024))
+                                .addLast("dispatcher", new HttpDispatcher(executor, ApiServer.this::serve));
+                    }
+                });
+        channel = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
+        log.info("serving securely on {}:{}", bindAddress, port());
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** The handler chain for one request. */
+    void serve(ApiRequest req, ResponseWriter out) {
+        RequestInfo info = RequestInfo.parse(req.method(), req.path(), "true".equals(req.param("watch")) || "1".equals(req.param("watch")));
+        int[] code = {200};
+        ResponseWriter counting = new ResponseWriter() {
+            @Override
+            public void send(int status, String contentType, byte[] body) {
+                code[0] = status;
+                out.send(status, contentType, body);
+            }
+
+            @Override
+            public Stream startStream(String contentType) {
+                return out.startStream(contentType);
+            }
+        };
+        try {
+            if (!PUBLIC_PATHS.contains(req.path())) {
+                authenticate(req);
+            }
+            authorize(req, info);
+            route(req, info, counting);
+        } catch (StatusError e) {
+            code[0] = e.code();
+            out.send(e.code(), "application/json", Json.bytes(e.toStatus()));
+        } catch (RuntimeException e) {
+            log.warn("{} {}: {}", req.method(), req.path(), e.toString(), e);
+            StatusError err = StatusError.internal(String.valueOf(e.getMessage()));
+            code[0] = 500;
+            out.send(500, "application/json", Json.bytes(err.toStatus()));
+        } finally {
+            log.debug("{} {} {} user={} agent=\"{}\"{}", req.method(), req.path(), code[0],
+                    req.user() == null ? "-" : req.user().name(), req.header("user-agent"),
+                    req.header("upgrade").isEmpty() ? "" : " upgrade=" + req.header("upgrade"));
+            REQUESTS.labelValues(info.verb().toUpperCase(), info.group(), info.resource(), info.subresource(), Integer.toString(code[0])).inc();
+        }
+    }
+
+    /** Authentication step: only a verified client certificate for now; anonymous requests are 401. */
+    private static void authenticate(ApiRequest req) {
+        if (req.user() == null) {
+            throw StatusError.unauthorized();
+        }
+    }
+
+    /** Authorization step (AlwaysAllow in the skeleton). */
+    private void authorize(ApiRequest req, RequestInfo info) {
+        if (!authorizer.authorize(req.user(), info)) {
+            throw StatusError.forbidden("User \"" + req.user().name() + "\" cannot " + info.verb() + " resource \"" + info.resource() + "\"");
+        }
+    }
+
+    private void route(ApiRequest req, RequestInfo info, ResponseWriter out) {
+        if (info.resourceRequest()) {
+            if (info.group().isEmpty() && info.resource().equals("bindings") && info.verb().equals("create")) {
+                io.kubej.apiserver.endpoints.handlers.Binding.bind(resources.store("", "pods"), info.namespace(), null,
+                        Json.parse(req.body()), out);
+                return;
+            }
+            resources.handle(req, info, out);
+            return;
+        }
+        String path = req.path().replaceAll("/+$", "");
+        switch (path) {
+            case "/version" -> json(out, version());
+            case "/api" -> json(out, discovery.apiVersions());
+            case "/apis" -> json(out, discovery.apiGroupList());
+            case "/healthz", "/livez" -> text(out, 200, "ok");
+            case "/readyz" -> text(out, ready.getAsBoolean() ? 200 : 503, ready.getAsBoolean() ? "ok" : "[-]etcd failed");
+            case "/metrics" -> metrics(out);
+            case "/openapi/v3" -> json(out, discovery.openApiV3Root());
+            default -> {
+                ObjectNode doc = null;
+                if (path.startsWith("/openapi/v3/")) {
+                    doc = discovery.openApiV3(path.substring("/openapi/v3/".length()).replaceFirst("^apis?/", ""));
+                } else if (path.startsWith("/api/") || path.startsWith("/apis/")) {
+                    doc = discovery.resourceList(path.replaceFirst("^/apis?/", ""));
+                }
+                if (doc == null) {
+                    throw StatusError.pathNotFound();
+                }
+                json(out, doc);
+            }
+        }
+    }
+
+    private static ObjectNode version() {
+        ObjectNode v = Json.object();
+        v.put("major", "1").put("minor", "32").put("gitVersion", "v1.32.0-kubej").put("gitCommit", "kubej")
+                .put("gitTreeState", "clean").put("buildDate", "2026-01-01T00:00:00Z")
+                .put("goVersion", "java" + Runtime.version().feature()).put("compiler", "javac")
+                .put("platform", "linux/amd64");
+        return v;
+    }
+
+    private static void json(ResponseWriter out, ObjectNode body) {
+        out.send(200, "application/json", Json.bytes(body));
+    }
+
+    private static void text(ResponseWriter out, int code, String body) {
+        out.send(code, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void metrics(ResponseWriter out) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try {
+            new PrometheusTextFormatWriter(false).write(buf, PrometheusRegistry.defaultRegistry.scrape());
+        } catch (IOException e) {
+            throw StatusError.internal(e.getMessage());
+        }
+        out.send(200, PrometheusTextFormatWriter.CONTENT_TYPE, buf.toByteArray());
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        executor.shutdownNow();
+    }
+}

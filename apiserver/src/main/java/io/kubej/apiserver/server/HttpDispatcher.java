@@ -1,0 +1,212 @@
+package io.kubej.apiserver.server;
+
+import io.kubej.apiserver.authentication.UserInfo;
+import io.kubej.apiserver.authentication.X509Authenticator;
+import io.kubej.apiserver.endpoints.request.ApiRequest;
+import io.kubej.apiserver.endpoints.request.ResponseWriter;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.ssl.SslHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * The last Netty handler: decodes the HTTP request into an {@link ApiRequest}, reads the
+ * client certificate the TLS handshake verified, and hands the request to the handler chain on
+ * a virtual thread, so etcd round trips and long watches never block the event loop.
+ *
+ * <p>A watch asked for over WebSocket (the fabric8 client's first choice) is upgraded here and
+ * then streams one text message per event; otherwise a watch is a chunked HTTP response.
+ */
+final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final ExecutorService executor;
+    private final BiConsumer<ApiRequest, ResponseWriter> chain;
+
+    HttpDispatcher(ExecutorService executor, BiConsumer<ApiRequest, ResponseWriter> chain) {
+        this.executor = executor;
+        this.chain = chain;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        QueryStringDecoder qs = new QueryStringDecoder(msg.uri());
+        Map<String, String> headers = new HashMap<>();
+        msg.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
+        byte[] body = ByteBufUtil.getBytes(msg.content());
+        Map<String, List<String>> query = qs.parameters();
+        ApiRequest req = new ApiRequest(msg.method().name(), qs.path(), query, headers, body, peerUser(ctx).orElse(null));
+        boolean keepAlive = HttpUtil.isKeepAlive(msg);
+        ResponseWriter writer;
+        if ("websocket".equalsIgnoreCase(msg.headers().get(HttpHeaderNames.UPGRADE, ""))) {
+            String url = "wss://" + msg.headers().get(HttpHeaderNames.HOST, "localhost") + msg.uri();
+            WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, true, 10 * 1024 * 1024)
+                    .newHandshaker(msg);
+            if (hs == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                return;
+            }
+            hs.handshake(ctx.channel(), msg);
+            ctx.pipeline().addBefore(ctx.name(), "websocket-control", new WebSocketControlFrames(hs));
+            writer = new WebSocketWriter(ctx);
+        } else {
+            writer = new HttpWriter(ctx, keepAlive);
+        }
+        executor.execute(() -> chain.accept(req, writer));
+    }
+
+    private static Optional<UserInfo> peerUser(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return X509Authenticator.authenticate(chain);
+        } catch (SSLPeerUnverifiedException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Answers pings and honours a client's close once a connection speaks WebSocket. */
+    private static final class WebSocketControlFrames extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final WebSocketServerHandshaker handshaker;
+
+        WebSocketControlFrames(WebSocketServerHandshaker handshaker) {
+            this.handshaker = handshaker;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.handler.codec.http.websocketx.PingWebSocketFrame ping) {
+                ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.PongWebSocketFrame(ping.content()));
+            } else if (msg instanceof CloseWebSocketFrame close) {
+                handshaker.close(ctx.channel(), close);
+            } else {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        org.slf4j.LoggerFactory.getLogger(HttpDispatcher.class).debug("connection error: {}", cause.toString(), cause);
+        ctx.close();
+    }
+
+    /** Plain HTTP: whole responses, or a chunked stream for a watch. */
+    private record HttpWriter(ChannelHandlerContext ctx, boolean keepAlive) implements ResponseWriter {
+        @Override
+        public void send(int status, String contentType, byte[] body) {
+            DefaultFullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            resp.headers().set("Cache-Control", "no-cache, private");
+            if (keepAlive) {
+                resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                ctx.writeAndFlush(resp);
+            } else {
+                ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public Stream startStream(String contentType) {
+            DefaultHttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            resp.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            resp.headers().set("Cache-Control", "no-cache, private");
+            ctx.writeAndFlush(resp);
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            ctx.channel().closeFuture().addListener(f -> closed.complete(null));
+            return new Stream() {
+                @Override
+                public boolean write(byte[] frame) {
+                    if (!ctx.channel().isActive()) {
+                        return false;
+                    }
+                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)));
+                    return true;
+                }
+
+                @Override
+                public CompletableFuture<Void> closed() {
+                    return closed;
+                }
+
+                @Override
+                public void close() {
+                    if (ctx.channel().isActive()) {
+                        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                    }
+                }
+            };
+        }
+    }
+
+    /** WebSocket: a watch's events as text messages; an error before streaming is one ERROR event. */
+    private record WebSocketWriter(ChannelHandlerContext ctx) implements ResponseWriter {
+        @Override
+        public void send(int status, String contentType, byte[] body) {
+            String event = status >= 400
+                    ? "{\"type\":\"ERROR\",\"object\":" + new String(body, StandardCharsets.UTF_8) + "}"
+                    : new String(body, StandardCharsets.UTF_8);
+            ctx.writeAndFlush(new TextWebSocketFrame(event));
+            ctx.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public Stream startStream(String contentType) {
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            ctx.channel().closeFuture().addListener(f -> closed.complete(null));
+            return new Stream() {
+                @Override
+                public boolean write(byte[] frame) {
+                    if (!ctx.channel().isActive()) {
+                        return false;
+                    }
+                    ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
+                    return true;
+                }
+
+                @Override
+                public CompletableFuture<Void> closed() {
+                    return closed;
+                }
+
+                @Override
+                public void close() {
+                    if (ctx.channel().isActive()) {
+                        ctx.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+                    }
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package io.kubej.apiserver.storage.etcd3;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.kubej.apiserver.api.Json;
+import io.kubej.apiserver.api.StatusError;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The storage layer over etcd v3 (upstream: apiserver {@code storage/etcd3/store.go}).
+ *
+ * <p>Why it looks like this: etcd's multi-version store gives Kubernetes its concurrency model.
+ * An object's resourceVersion IS the etcd mod revision of its key; a create is a transaction
+ * "if the key was never created"; an update is "if the key's mod revision is still the one I
+ * read" (optimistic concurrency, no locks); a list answers with the store's revision so a watch
+ * can continue exactly after it. resourceVersion is never stored in the value: it is filled in
+ * from the revision on every read.
+ */
+public final class Etcd3Storage implements AutoCloseable {
+    private static final long TIMEOUT_SECONDS = 15;
+
+    /** An object with the revision it was read at. */
+    public record Versioned(ObjectNode object, long modRevision) {
+    }
+
+    /** One page of a list: the items, the revision the list was read at, the next key if more. */
+    public record ListResult(List<Versioned> items, long revision) {
+    }
+
+    /** One change seen by a watch; prev is null for a creation, object is null for a delete. */
+    public record Event(String type, ObjectNode object, ObjectNode prev, long revision) {
+    }
+
+    /** The requested revision is older than etcd's compaction point (kept history). */
+    public static final class Compacted extends RuntimeException {
+        private final long compactRevision;
+
+        public Compacted(long compactRevision) {
+            super("required revision has been compacted");
+            this.compactRevision = compactRevision;
+        }
+
+        /** The oldest revision etcd still has, or 0 if etcd did not say. */
+        public long compactRevision() {
+            return compactRevision;
+        }
+    }
+
+    private final Client client;
+
+    public Etcd3Storage(Client client) {
+        this.client = client;
+    }
+
+    private static ByteSequence bs(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw StatusError.internal("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CompactedException c) {
+                throw new Compacted(c.getCompactedRevision());
+            }
+            if (String.valueOf(e.getCause().getMessage()).contains("required revision has been compacted")) {
+                throw new Compacted(0);
+            }
+            throw StatusError.internal("etcd: " + e.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new StatusError(504, "Timeout", "etcd did not answer in time", null);
+        }
+    }
+
+    /** Decodes a stored value and stamps the resourceVersion from its revision. */
+    private static ObjectNode decode(KeyValue kv, long revision) {
+        ObjectNode o = Json.parse(kv.getValue().getBytes());
+        Json.metadata(o).put("resourceVersion", Long.toString(revision));
+        return o;
+    }
+
+    private static ByteSequence encode(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        Json.metadata(copy).remove("resourceVersion");
+        return ByteSequence.from(Json.bytes(copy));
+    }
+
+    /** Creates key; returns the stored object with its resourceVersion, or empty if it exists. */
+    public Optional<ObjectNode> create(String key, ObjectNode object) {
+        TxnResponse r = await(client.getKVClient().txn()
+                .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(bs(key), encode(object), PutOption.DEFAULT))
+                .commit());
+        if (!r.isSucceeded()) {
+            return Optional.empty();
+        }
+        ObjectNode stored = object.deepCopy();
+        Json.metadata(stored).put("resourceVersion", Long.toString(r.getHeader().getRevision()));
+        return Optional.of(stored);
+    }
+
+    public Optional<Versioned> get(String key) {
+        GetResponse r = await(client.getKVClient().get(bs(key)));
+        if (r.getKvs().isEmpty()) {
+            return Optional.empty();
+        }
+        KeyValue kv = r.getKvs().get(0);
+        return Optional.of(new Versioned(decode(kv, kv.getModRevision()), kv.getModRevision()));
+    }
+
+    /** Writes object if key is still at modRevision; the new object, or empty on a lost race. */
+    public Optional<ObjectNode> updateIf(String key, long modRevision, ObjectNode object) {
+        TxnResponse r = await(client.getKVClient().txn()
+                .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
+                .Then(Op.put(bs(key), encode(object), PutOption.DEFAULT))
+                .commit());
+        if (!r.isSucceeded()) {
+            return Optional.empty();
+        }
+        ObjectNode stored = object.deepCopy();
+        Json.metadata(stored).put("resourceVersion", Long.toString(r.getHeader().getRevision()));
+        return Optional.of(stored);
+    }
+
+    /** Deletes key if still at modRevision; false on a lost race. */
+    public boolean deleteIf(String key, long modRevision) {
+        TxnResponse r = await(client.getKVClient().txn()
+                .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
+                .Then(Op.delete(bs(key), DeleteOption.DEFAULT))
+                .commit());
+        return r.isSucceeded();
+    }
+
+    /** Raw create-if-absent of a small marker value (used by the IP and port allocators). */
+    public boolean createMarker(String key, String value) {
+        TxnResponse r = await(client.getKVClient().txn()
+                .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(bs(key), bs(value), PutOption.DEFAULT))
+                .commit());
+        return r.isSucceeded();
+    }
+
+    public void deleteMarker(String key) {
+        await(client.getKVClient().delete(bs(key)));
+    }
+
+    /**
+     * Everything under prefix, from startKey on, as of revision (0 = now). Throws
+     * Compacted when that revision is gone.
+     */
+    public ListResult list(String prefix, String startKey, long revision) {
+        ByteSequence from = bs(startKey == null || startKey.isEmpty() ? prefix : startKey);
+        GetOption.Builder opt = GetOption.builder().withRange(prefixEnd(prefix));
+        if (revision > 0) {
+            opt.withRevision(revision);
+        }
+        GetResponse r = await(client.getKVClient().get(from, opt.build()));
+        List<Versioned> items = new ArrayList<>();
+        for (KeyValue kv : r.getKvs()) {
+            items.add(new Versioned(decode(kv, kv.getModRevision()), kv.getModRevision()));
+        }
+        long rev = revision > 0 ? revision : r.getHeader().getRevision();
+        return new ListResult(items, rev);
+    }
+
+    /** The store's current revision. */
+    public long currentRevision() {
+        return await(client.getKVClient().get(bs("/"), GetOption.builder().withCountOnly(true).build()))
+                .getHeader().getRevision();
+    }
+
+    /** Throws Compacted if the history at revision has been compacted away. */
+    public void checkNotCompacted(String prefix, long revision) {
+        await(client.getKVClient().get(bs(prefix), GetOption.builder().withRevision(revision)
+                .withCountOnly(true).withRange(prefixEnd(prefix)).build()));
+    }
+
+    /** Compacts history up to revision (what upstream's compactor does every 5 minutes). */
+    public void compact(long revision) {
+        await(client.getKVClient().compact(revision));
+    }
+
+    /**
+     * Watches everything under prefix from fromRevision (inclusive). Events go to onEvent; a
+     * compaction or failure goes to onError. Close the returned watcher to stop.
+     */
+    public AutoCloseable watch(String prefix, long fromRevision, Consumer<Event> onEvent, Consumer<Throwable> onError) {
+        WatchOption option = WatchOption.builder()
+                .isPrefix(true)
+                .withPrevKV(true)
+                .withRevision(fromRevision)
+                .build();
+        Watch.Watcher w = client.getWatchClient().watch(bs(prefix), option, new Watch.Listener() {
+            @Override
+            public void onNext(WatchResponse response) {
+                for (WatchEvent e : response.getEvents()) {
+                    onEvent.accept(toEvent(e));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                onError.accept(t instanceof CompactedException c ? new Compacted(c.getCompactedRevision()) : t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        return w::close;
+    }
+
+    private static Event toEvent(WatchEvent e) {
+        KeyValue kv = e.getKeyValue();
+        KeyValue prev = e.getPrevKV();
+        boolean hasPrev = prev != null && prev.getValue() != null && !prev.getValue().isEmpty();
+        if (e.getEventType() == WatchEvent.EventType.DELETE) {
+            // A deleted object is reported as it was, at the revision of the delete.
+            ObjectNode old = hasPrev ? decode(prev, kv.getModRevision()) : null;
+            return new Event("DELETED", null, old, kv.getModRevision());
+        }
+        ObjectNode now = decode(kv, kv.getModRevision());
+        ObjectNode old = hasPrev ? decode(prev, prev.getModRevision()) : null;
+        return new Event(kv.getCreateRevision() == kv.getModRevision() ? "ADDED" : "MODIFIED", now, old, kv.getModRevision());
+    }
+
+    /** The first key after every key starting with prefix (etcd's range end for a prefix). */
+    static ByteSequence prefixEnd(String prefix) {
+        byte[] b = prefix.getBytes(StandardCharsets.UTF_8);
+        byte[] end = java.util.Arrays.copyOf(b, b.length);
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] != (byte) 0xff) {
+                end[i]++;
+                return ByteSequence.from(java.util.Arrays.copyOf(end, i + 1));
+            }
+        }
+        return ByteSequence.from(new byte[] {0});
+    }
+
+    public Client client() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,455 @@
+package io.kubej.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.etcd.jetcd.Client;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubej.client.Clients;
+import io.kubej.pki.ClusterPki;
+import io.kubej.pki.Kubeconfig;
+import io.kubej.testcluster.etcd.Etcd;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API server against the real etcd, spoken to by the real kubectl and the fabric8 client
+ * the other components use. One server for the class (fast); each test works in its own namespace.
+ */
+class KubeApiserverIT {
+    @TempDir
+    static Path dir;
+    static Etcd etcd;
+    static KubeApiserver apiserver;
+    static Path kubeconfig;
+    static KubernetesClient client;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Path pki = dir.resolve("pki");
+        ClusterPki.init(ClusterPki.Spec.singleNode("worker-0", "127.0.0.1"), pki);
+        Files.createDirectories(dir.resolve("etcd"));
+        etcd = Etcd.start(dir.resolve("etcd"), null);
+        apiserver = new KubeApiserver();
+        apiserver.etcdServers = List.of(etcd.clientUrl());
+        apiserver.clientCaFile = pki.resolve("ca.pem").toFile();
+        apiserver.tlsCertFile = pki.resolve("kubernetes.pem").toFile();
+        apiserver.tlsPrivateKeyFile = pki.resolve("kubernetes-key.pem").toFile();
+        apiserver.securePort = 0;
+        apiserver.bindAddress = "127.0.0.1";
+        apiserver.serviceClusterIpRange = "10.32.0.0/24";
+        apiserver.start();
+        kubeconfig = dir.resolve("admin.kubeconfig");
+        Kubeconfig.write(kubeconfig, "kubernetes", "https://127.0.0.1:" + apiserver.port(), pki.resolve("ca.pem"),
+                pki.resolve("admin.pem"), pki.resolve("admin-key.pem"), "admin");
+        client = Clients.fromKubeconfig(kubeconfig, "kubej-test");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (client != null) {
+            client.close();
+        }
+        if (apiserver != null) {
+            apiserver.close();
+        }
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    static String newNamespace() {
+        String ns = "t-" + UUID.randomUUID().toString().substring(0, 8);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        return ns;
+    }
+
+    static Pod pod(String name) {
+        return new PodBuilder().withNewMetadata().withName(name).addToLabels("app", "web").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("busybox:1.36").endContainer().endSpec().build();
+    }
+
+    record Result(int exit, String out) {
+    }
+
+    static Result kubectl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
+                "--cache-dir", dir.resolve("kubectl-cache").toString(), "--request-timeout", "30s"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out);
+    }
+
+    @Test
+    void bootstrapCreatesSystemNamespacesAndKubernetesService() {
+        assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
+                .contains("default", "kube-system", "kube-public", "kube-node-lease");
+        var svc = client.services().inNamespace("default").withName("kubernetes").get();
+        assertThat(svc.getSpec().getClusterIP()).isEqualTo("10.32.0.1");
+        assertThat(client.endpoints().inNamespace("default").withName("kubernetes").get().getSubsets().get(0)
+                .getPorts().get(0).getPort()).isEqualTo(apiserver.port());
+    }
+
+    @Test
+    void createTwiceIsAlreadyExists409() {
+        String ns = newNamespace();
+        client.pods().inNamespace(ns).resource(pod("a")).create();
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(pod("a")).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getStatus().getReason()).isEqualTo("AlreadyExists");
+                });
+    }
+
+    @Test
+    void createdPodGetsServerMetadataAndDefaults() {
+        String ns = newNamespace();
+        Pod p = client.pods().inNamespace(ns).resource(pod("d")).create();
+        assertThat(p.getMetadata().getUid()).isNotEmpty();
+        assertThat(p.getMetadata().getResourceVersion()).isNotEmpty();
+        assertThat(p.getMetadata().getCreationTimestamp()).isNotEmpty();
+        assertThat(p.getSpec().getRestartPolicy()).isEqualTo("Always");
+        assertThat(p.getSpec().getSchedulerName()).isEqualTo("default-scheduler");
+        assertThat(p.getSpec().getContainers().get(0).getImagePullPolicy()).isEqualTo("IfNotPresent");
+        assertThat(p.getStatus().getPhase()).isEqualTo("Pending");
+        assertThat(p.getStatus().getQosClass()).isEqualTo("BestEffort");
+    }
+
+    @Test
+    void staleResourceVersionUpdateIsRejectedWith409() {
+        String ns = newNamespace();
+        Pod created = client.pods().inNamespace(ns).resource(pod("s")).create();
+        Pod fresh = new PodBuilder(created).editMetadata().addToLabels("v", "2").endMetadata().build();
+        client.pods().inNamespace(ns).resource(fresh).update();
+        Pod stale = new PodBuilder(created).editMetadata().addToLabels("v", "3").endMetadata().build();
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(stale).update())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getStatus().getReason()).isEqualTo("Conflict");
+                    assertThat(e.getStatus().getMessage()).contains("the object has been modified");
+                });
+    }
+
+    @Test
+    void invalidNameGives422WithCauseField() {
+        String ns = newNamespace();
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(pod("Bad_Name")).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getReason()).isEqualTo("Invalid");
+                    assertThat(e.getStatus().getDetails().getCauses()).extracting(c -> c.getField()).contains("metadata.name");
+                });
+    }
+
+    @Test
+    void watchResumesFromResourceVersion() {
+        String ns = newNamespace();
+        Pod first = client.pods().inNamespace(ns).resource(pod("first")).create();
+        client.pods().inNamespace(ns).resource(pod("second")).create();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Watch w = client.pods().inNamespace(ns).watch(
+                new ListOptionsBuilder().withResourceVersion(first.getMetadata().getResourceVersion()).build(),
+                new Watcher<Pod>() {
+                    @Override
+                    public void eventReceived(Action action, Pod p) {
+                        seen.add(action + " " + p.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                })) {
+            client.pods().inNamespace(ns).withName("first").edit(p -> new PodBuilder(p).editMetadata().addToLabels("x", "y").endMetadata().build());
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(seen).containsExactly("ADDED second", "MODIFIED first"));
+        }
+    }
+
+    @Test
+    void compactedWatchGets410Expired() throws Exception {
+        String ns = newNamespace();
+        Pod old = client.pods().inNamespace(ns).resource(pod("old")).create();
+        client.pods().inNamespace(ns).resource(pod("newer")).create();
+        try (Client etcdClient = Client.builder().endpoints(etcd.clientUrl()).build()) {
+            long rev = etcdClient.getKVClient().get(io.etcd.jetcd.ByteSequence.from("/", StandardCharsets.UTF_8)).get().getHeader().getRevision();
+            etcdClient.getKVClient().compact(rev).get();
+        }
+        Result r = kubectl("get", "--raw", "/api/v1/namespaces/" + ns + "/pods?watch=true&resourceVersion="
+                + old.getMetadata().getResourceVersion());
+        assertThat(r.out()).contains("Expired").contains("too old resource version");
+    }
+
+    @Test
+    void requestWithoutClientCertificateIs401() throws Exception {
+        Process p = new ProcessBuilder("curl", "-s", "--cacert", dir.resolve("pki/ca.pem").toString(),
+                "https://127.0.0.1:" + apiserver.port() + "/api/v1/pods").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(20, TimeUnit.SECONDS);
+        assertThat(out).contains("\"reason\":\"Unauthorized\"").contains("\"code\":401");
+    }
+
+    @Test
+    void kubectlGetPodsPrintsUpstreamColumns() throws Exception {
+        String ns = newNamespace();
+        client.pods().inNamespace(ns).resource(pod("web-1")).create();
+        Result r = kubectl("get", "pods", "-n", ns);
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).containsPattern("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE")
+                .containsPattern("web-1\\s+0/1\\s+Pending\\s+0\\s+\\d+s");
+        Result wide = kubectl("get", "pods", "-n", ns, "-o", "wide");
+        assertThat(wide.out()).containsPattern("IP\\s+NODE\\s+NOMINATED NODE\\s+READINESS GATES");
+    }
+
+    @Test
+    void kubectlCreateAndDeleteReplicaSetFromFixture() throws Exception {
+        String ns = newNamespace();
+        Path fixture = Path.of("/work/shared/fixtures/seed-manifests/sshsrv-replicaset.yaml");
+        Result created = kubectl("create", "-n", ns, "-f", fixture.toString());
+        assertThat(created.exit()).as(created.out()).isZero();
+        assertThat(created.out()).contains("replicaset.apps/sshsrvset created");
+        Result get = kubectl("get", "rs", "-n", ns, "-o", "wide");
+        assertThat(get.out()).containsPattern("NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR")
+                .containsPattern("sshsrvset\\s+3\\s+0\\s+0\\s+\\S+\\s+sshsrv-template\\s+sshsrv:v1\\s+app=sshsrv-template-label");
+        Result deleted = kubectl("delete", "replicaset", "sshsrvset", "-n", ns);
+        assertThat(deleted.exit()).as(deleted.out()).isZero();
+        assertThat(client.apps().replicaSets().inNamespace(ns).withName("sshsrvset").get()).isNull();
+    }
+
+    @Test
+    void kubectlScaleReplicaSetUsesScaleSubresource() throws Exception {
+        String ns = newNamespace();
+        kubectl("create", "-n", ns, "-f", "/work/shared/fixtures/seed-manifests/sshsrv-replicaset.yaml");
+        long gen = client.apps().replicaSets().inNamespace(ns).withName("sshsrvset").get().getMetadata().getGeneration();
+        Result r = kubectl("scale", "rs", "sshsrvset", "-n", ns, "--replicas=5");
+        assertThat(r.exit()).as(r.out()).isZero();
+        var rs = client.apps().replicaSets().inNamespace(ns).withName("sshsrvset").get();
+        assertThat(rs.getSpec().getReplicas()).isEqualTo(5);
+        assertThat(rs.getMetadata().getGeneration()).isEqualTo(gen + 1);
+    }
+
+    @Test
+    void unknownFieldWithStrictValidationIsRejected() throws Exception {
+        String ns = newNamespace();
+        Path f = dir.resolve("bad-" + ns + ".yaml");
+        Files.writeString(f, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  bogus: 1\nspec:\n  containers:\n  - name: c\n    image: x:1\n");
+        Result r = kubectl("create", "-n", ns, "-f", f.toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.out()).contains("unknown field");
+    }
+
+    @Test
+    void boundPodIsDeletedGracefullyAndRemovedWithGracePeriodZero() throws Exception {
+        String ns = newNamespace();
+        client.pods().inNamespace(ns).resource(pod("g")).create();
+        client.pods().inNamespace(ns).withName("g").edit(p -> p); // no-op
+        client.resource(new io.fabric8.kubernetes.api.model.BindingBuilder().withNewMetadata().withName("g").endMetadata()
+                .withNewTarget().withKind("Node").withName("worker-0").endTarget().build()).inNamespace(ns).create();
+        assertThat(client.pods().inNamespace(ns).withName("g").get().getSpec().getNodeName()).isEqualTo("worker-0");
+        client.pods().inNamespace(ns).withName("g").delete();
+        Pod terminating = client.pods().inNamespace(ns).withName("g").get();
+        assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotNull();
+        assertThat(terminating.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(30L);
+        client.pods().inNamespace(ns).withName("g").withGracePeriod(0).delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace(ns).withName("g").get() == null);
+    }
+
+    @Test
+    void fabric8InformerListsAndWatchesPods() {
+        String ns = newNamespace();
+        client.pods().inNamespace(ns).resource(pod("before")).create();
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        try (SharedIndexInformer<Pod> informer = client.pods().inNamespace(ns).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod p) {
+                names.add(p.getMetadata().getName());
+            }
+
+            @Override
+            public void onUpdate(Pod o, Pod n) {
+            }
+
+            @Override
+            public void onDelete(Pod p, boolean unknown) {
+                names.remove(p.getMetadata().getName());
+            }
+        })) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> names.contains("before"));
+            client.pods().inNamespace(ns).resource(pod("after")).create();
+            await().atMost(Duration.ofSeconds(20)).until(() -> names.contains("after"));
+            client.pods().inNamespace(ns).withName("before").delete();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !names.contains("before"));
+        }
+    }
+    @Test
+    void nodeStatusUpdateShowsReadyInKubectl() throws Exception {
+        String name = "node-" + UUID.randomUUID().toString().substring(0, 6);
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        var node = client.nodes().withName(name).get();
+        node.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
+                .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady").endCondition()
+                .addNewAddress().withType("InternalIP").withAddress("10.240.0.20").endAddress()
+                .withNewNodeInfo().withKubeletVersion("v1.32.0-kubej").endNodeInfo().build());
+        client.nodes().resource(node).updateStatus();
+        Result r = kubectl("get", "nodes", name, "-o", "wide");
+        assertThat(r.out()).containsPattern("NAME\\s+STATUS\\s+ROLES\\s+AGE\\s+VERSION\\s+INTERNAL-IP")
+                .containsPattern(name + "\\s+Ready\\s+<none>\\s+\\S+\\s+v1.32.0-kubej\\s+10.240.0.20");
+    }
+
+    @Test
+    void statusIsIgnoredOnMainResourceUpdateAndSpecOnStatusUpdate() {
+        String ns = newNamespace();
+        Pod p = client.pods().inNamespace(ns).resource(pod("st")).create();
+        p.getStatus().setPhase("Running");
+        Pod afterMain = client.pods().inNamespace(ns).resource(p).update();
+        assertThat(afterMain.getStatus().getPhase()).isEqualTo("Pending");
+        afterMain.getStatus().setPhase("Running");
+        afterMain.getSpec().setNodeName("sneaky");
+        Pod afterStatus = client.pods().inNamespace(ns).resource(afterMain).updateStatus();
+        assertThat(afterStatus.getStatus().getPhase()).isEqualTo("Running");
+        assertThat(afterStatus.getSpec().getNodeName()).isNull();
+    }
+
+    @Test
+    void servicesGetDistinctClusterIpsFromTheRangeAndHeadlessIsAllowed() throws Exception {
+        String ns = newNamespace();
+        Result r = kubectl("create", "-n", ns, "-f", "/work/shared/fixtures/seed-manifests/sshd-service.yaml");
+        assertThat(r.exit()).as(r.out()).isZero();
+        var svc = client.services().inNamespace(ns).withName("sshd-service").get();
+        assertThat(svc.getSpec().getClusterIP()).startsWith("10.32.0.").isNotEqualTo("10.32.0.1");
+        assertThat(svc.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(22);
+        var headless = client.services().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("headless").endMetadata().withNewSpec().withClusterIP("None")
+                .addNewPort().withPort(80).endPort().endSpec().build()).create();
+        assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+        assertThatThrownBy(() -> client.services().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("taken").endMetadata().withNewSpec().withClusterIP(svc.getSpec().getClusterIP())
+                .addNewPort().withPort(80).endPort().endSpec().build()).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+    }
+
+    @Test
+    void kubectlDescribePodListsEventsByInvolvedObject() throws Exception {
+        String ns = newNamespace();
+        Pod p = client.pods().inNamespace(ns).resource(pod("ev")).create();
+        client.v1().events().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata().withName("ev.1").endMetadata()
+                .withNewInvolvedObject().withKind("Pod").withName("ev").withNamespace(ns).withUid(p.getMetadata().getUid()).endInvolvedObject()
+                .withReason("Scheduled").withMessage("Successfully assigned to worker-0").withType("Normal")
+                .withNewSource().withComponent("default-scheduler").endSource().build()).create();
+        Result r = kubectl("describe", "pod", "ev", "-n", ns);
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("Scheduled").contains("Successfully assigned to worker-0");
+    }
+
+    @Test
+    void leasesSupportLeaderElectionStyleUpdates() {
+        String ns = newNamespace();
+        var lease = client.leases().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+                .withNewMetadata().withName("kube-scheduler").endMetadata().withNewSpec().withHolderIdentity("a")
+                .withLeaseDurationSeconds(15).endSpec().build()).create();
+        lease.getSpec().setHolderIdentity("b");
+        var updated = client.leases().inNamespace(ns).resource(lease).update();
+        assertThat(updated.getSpec().getHolderIdentity()).isEqualTo("b");
+        lease.getSpec().setHolderIdentity("c");
+        assertThatThrownBy(() -> client.leases().inNamespace(ns).resource(lease).update())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+    }
+
+    @Test
+    void metricsCountRequests() throws Exception {
+        Result r = kubectl("get", "--raw", "/metrics");
+        assertThat(r.out()).contains("apiserver_request_total{");
+    }
+    @Test
+    void kubectlCreateNamespaceSendsProtobufAndWorks() throws Exception {
+        String ns = "pb-" + UUID.randomUUID().toString().substring(0, 8);
+        Result r = kubectl("create", "namespace", ns);
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(client.namespaces().withName(ns).get().getMetadata().getLabels())
+                .containsEntry("kubernetes.io/metadata.name", ns);
+    }
+
+    @Test
+    void kubectlGetWatchStreamsTableRows() throws Exception {
+        String ns = newNamespace();
+        List<String> cmd = List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--cache-dir",
+                dir.resolve("kubectl-cache").toString(), "get", "pods", "-n", ns, "-w");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        StringBuffer out = new StringBuffer();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        });
+        try {
+            client.pods().inNamespace(ns).resource(pod("watched")).create();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(out.toString()).containsPattern("NAME\\s+READY\\s+STATUS").containsPattern("watched\\s+0/1\\s+Pending"));
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+            reader.join(Duration.ofSeconds(5));
+        }
+    }
+    @Test
+    void fabric8LeaderElectionAcquiresALease() throws Exception {
+        String ns = newNamespace();
+        java.util.concurrent.CountDownLatch leading = new java.util.concurrent.CountDownLatch(1);
+        var elector = client.leaderElector().withConfig(new io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder()
+                .withName("test").withLeaseDuration(Duration.ofSeconds(15)).withRenewDeadline(Duration.ofSeconds(10))
+                .withRetryPeriod(Duration.ofSeconds(2))
+                .withLock(new io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock(ns, "kube-scheduler", "me"))
+                .withLeaderCallbacks(new io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks(
+                        leading::countDown, () -> { }, id -> { }))
+                .build()).build();
+        var future = elector.start();
+        try {
+            assertThat(leading.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(client.leases().inNamespace(ns).withName("kube-scheduler").get().getSpec().getHolderIdentity()).isEqualTo("me");
+        } finally {
+            future.cancel(true);
+        }
+    }
+    @Test
+    void kubectlCreateConfigMapAndSecretFromLiteralsWork() throws Exception {
+        String ns = newNamespace();
+        assertThat(kubectl("create", "configmap", "cm", "-n", ns, "--from-literal=a=b").exit()).isZero();
+        assertThat(kubectl("create", "secret", "generic", "s", "-n", ns, "--from-literal=pw=hunter2").exit()).isZero();
+        assertThat(client.configMaps().inNamespace(ns).withName("cm").get().getData()).containsEntry("a", "b");
+        var secret = client.secrets().inNamespace(ns).withName("s").get();
+        assertThat(secret.getType()).isEqualTo("Opaque");
+        assertThat(new String(java.util.Base64.getDecoder().decode(secret.getData().get("pw")), StandardCharsets.UTF_8)).isEqualTo("hunter2");
+    }
+}

@@ -1,0 +1,256 @@
+package io.kubej.kubelet;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubej.client.Clients;
+import io.kubej.client.record.EventRecorder;
+import io.kubej.component.Component;
+import io.kubej.component.ComponentRunner;
+import io.kubej.component.ConfigFiles;
+import io.kubej.component.GoOnlyFlags;
+import io.kubej.kubelet.config.KubeletConfiguration;
+import io.kubej.kubelet.cri.RemoteRuntimeService;
+import io.kubej.kubelet.cri.v1.VersionResponse;
+import io.kubej.kubelet.kuberuntime.KubeGenericRuntimeManager;
+import io.kubej.kubelet.nodelease.NodeLeaseController;
+import io.kubej.kubelet.nodestatus.NodeStatusSetters;
+import io.kubej.kubelet.pod.PodWorkers;
+import io.kubej.kubelet.status.StatusManager;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The kubelet: the node agent that makes the pods bound to its node run (upstream
+ * cmd/kubelet + pkg/kubelet/kubelet.go).
+ *
+ * <p>At start it talks to the container runtime (CRI Version, Status), registers its Node,
+ * and then keeps three loops going: the Node status (every nodeStatusUpdateFrequency), the
+ * node Lease (every 10 s), and the pod workers, fed by an informer on the pods with
+ * {@code spec.nodeName=<this node>} and by a periodic relist.
+ */
+@Command(name = "kubelet", mixinStandardHelpOptions = true, version = NodeStatusSetters.KUBELET_VERSION,
+        description = "kubej's kubelet: runs the pods bound to this node through CRI.")
+public final class Kubelet implements Component, Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
+
+    @Mixin
+    GoOnlyFlags goFlags = new GoOnlyFlags();
+
+    @Option(names = "--config", description = "KubeletConfiguration file.")
+    Path config;
+
+    @Option(names = "--kubeconfig", required = true, description = "kubeconfig to reach the API server.")
+    Path kubeconfig;
+
+    @Option(names = "--container-runtime-endpoint", defaultValue = "unix:///run/containerd/containerd.sock",
+            description = "The CRI socket (default ${DEFAULT-VALUE}).")
+    String containerRuntimeEndpoint;
+
+    @Option(names = "--register-node", arity = "0..1", defaultValue = "true", fallbackValue = "true")
+    boolean registerNode;
+
+    @Option(names = "--hostname-override", description = "Node name instead of the hostname.")
+    String hostnameOverride;
+
+    @Option(names = "--node-ip", description = "The node's InternalIP address.")
+    String nodeIp;
+
+    @Option(names = "--container-runtime", hidden = true)
+    String containerRuntime;
+
+    @Option(names = "--image-pull-progress-deadline", hidden = true)
+    String imagePullProgressDeadline;
+
+    @Option(names = "--network-plugin", hidden = true)
+    String networkPlugin;
+
+    private KubeletConfiguration cfg;
+    private String nodeName;
+    private RemoteRuntimeService cri;
+    private KubernetesClient client;
+    private SharedIndexInformer<Pod> podInformer;
+    private PodWorkers podWorkers;
+    private EventRecorder events;
+    private ScheduledExecutorService loops;
+    private volatile boolean registered;
+    private volatile boolean runtimeReady;
+    private String runtimeVersion;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Kubelet()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        goFlags.apply();
+        GoOnlyFlags.warnIgnored("--container-runtime", containerRuntime, "the kubelet always uses a remote CRI runtime");
+        GoOnlyFlags.warnIgnored("--image-pull-progress-deadline", imagePullProgressDeadline, "pulls are bounded by runtimeRequestTimeout");
+        GoOnlyFlags.warnIgnored("--network-plugin", networkPlugin, "the runtime (containerd) runs CNI");
+        cfg = config == null ? new KubeletConfiguration() : ConfigFiles.read(config, KubeletConfiguration.class);
+        return ComponentRunner.run(this, cfg.healthzBindAddress, cfg.healthzPort);
+    }
+
+    @Override
+    public String name() {
+        return "kubelet";
+    }
+
+    @Override
+    public void start() throws Exception {
+        if (cfg == null) {
+            cfg = config == null ? new KubeletConfiguration() : ConfigFiles.read(config, KubeletConfiguration.class);
+        }
+        warnNotHonoured();
+        nodeName = hostnameOverride != null ? hostnameOverride : InetAddress.getLocalHost().getHostName().toLowerCase();
+        if (nodeIp == null) {
+            nodeIp = InetAddress.getLocalHost().getHostAddress();
+        }
+
+        // 1. the container runtime: Version, then Status (the node is Ready once the runtime is)
+        cri = new RemoteRuntimeService(containerRuntimeEndpoint, KubeletConfiguration.goDuration(cfg.runtimeRequestTimeout));
+        VersionResponse v = cri.version();
+        runtimeVersion = v.getRuntimeName() + "://" + v.getRuntimeVersion();
+        log.info("container runtime {} (CRI {}) at {}", runtimeVersion, v.getRuntimeApiVersion(), containerRuntimeEndpoint);
+        runtimeReady = cri.isReady();
+
+        // 2. the API: register the Node, then keep its status and Lease fresh
+        client = Clients.fromKubeconfig(kubeconfig, "kubelet/" + NodeStatusSetters.KUBELET_VERSION + " (linux/amd64) kubernetes/kubej");
+        events = new EventRecorder(client, "kubelet", nodeName);
+        loops = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "kubelet-loops");
+            t.setDaemon(true);
+            return t;
+        });
+        long statusEvery = KubeletConfiguration.goDuration(cfg.nodeStatusUpdateFrequency).toMillis();
+        loops.scheduleWithFixedDelay(this::syncNodeStatus, 0, statusEvery, TimeUnit.MILLISECONDS);
+        NodeLeaseController lease = new NodeLeaseController(client, nodeName, cfg.nodeLeaseDurationSeconds);
+        loops.scheduleWithFixedDelay(() -> renewLease(lease), 0, 10, TimeUnit.SECONDS);
+
+        // 3. the pods bound to this node
+        KubeGenericRuntimeManager runtime = new KubeGenericRuntimeManager(cri, new KubeGenericRuntimeManager.NodeSettings(
+                cfg.clusterDNS, cfg.clusterDomain, Path.of(cfg.resolvConf), cfg.podLogsDir), events::event);
+        podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        podWorkers = new PodWorkers(client, podInformer.getStore(), runtime, new StatusManager(client), () -> nodeIp);
+        podInformer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                podWorkers.enqueue(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod newPod) {
+                podWorkers.enqueue(newPod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                podWorkers.enqueue(pod);
+            }
+        });
+        podInformer.start();
+        podWorkers.start(4);
+        long relistEvery = KubeletConfiguration.goDuration(cfg.syncFrequency).toMillis();
+        loops.scheduleWithFixedDelay(() -> {
+            if (podInformer.hasSynced()) {
+                podWorkers.relist();
+            }
+        }, relistEvery, relistEvery, TimeUnit.MILLISECONDS);
+        log.info("kubelet for node {} started", nodeName);
+    }
+
+    private void warnNotHonoured() {
+        GoOnlyFlags.warnIgnored("authentication", cfg.authentication, "the kubelet API on :10250 is not served yet");
+        GoOnlyFlags.warnIgnored("authorization", cfg.authorization, "the kubelet API on :10250 is not served yet");
+        GoOnlyFlags.warnIgnored("tlsCertFile", cfg.tlsCertFile, "the kubelet API on :10250 is not served yet");
+    }
+
+    /** Registers the Node once (upstream registerWithAPIServer), then updates its status. */
+    private void syncNodeStatus() {
+        try {
+            runtimeReady = cri.isReady();
+            NodeStatusSetters.NodeFacts facts = new NodeStatusSetters.NodeFacts(nodeName, nodeIp, cfg.podCIDR, cfg.maxPods, runtimeVersion);
+            Node existing = client.nodes().withName(nodeName).get();
+            if (existing == null) {
+                if (!registerNode) {
+                    log.warn("node {} does not exist and --register-node=false", nodeName);
+                    return;
+                }
+                Node created = client.nodes().resource(NodeStatusSetters.initialNode(facts, runtimeReady)).create();
+                log.info("registered node {}", nodeName);
+                existing = created;
+            }
+            Node updated = new NodeBuilder(existing)
+                    .withStatus(NodeStatusSetters.status(facts, runtimeReady, existing.getStatus())).build();
+            client.nodes().resource(updated).updateStatus();
+            registered = true;
+        } catch (KubernetesClientException e) {
+            log.warn("node status update failed: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("node status update failed: {}", e.toString());
+        }
+    }
+
+    private void renewLease(NodeLeaseController lease) {
+        try {
+            Node node = client.nodes().withName(nodeName).get();
+            if (node != null) {
+                lease.renew(node);
+            }
+        } catch (RuntimeException e) {
+            log.warn("lease renewal failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        return registered && runtimeReady && podInformer != null && podInformer.hasSynced();
+    }
+
+    /** Stops the loops; pods keep running (a restarted kubelet adopts them, as upstream). */
+    @Override
+    public void close() {
+        if (loops != null) {
+            loops.shutdownNow();
+        }
+        if (podInformer != null) {
+            podInformer.stop();
+        }
+        if (podWorkers != null) {
+            podWorkers.stop();
+        }
+        if (events != null) {
+            events.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (cri != null) {
+            cri.close();
+        }
+    }
+
+    /** For tests: the node name in use. */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+}

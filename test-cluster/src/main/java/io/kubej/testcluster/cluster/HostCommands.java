@@ -1,0 +1,55 @@
+package io.kubej.testcluster.cluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a host tool (ip, sysctl, iptables, ...) and captures its output. */
+public final class HostCommands {
+    private HostCommands() {
+    }
+
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    public static Result run(String... command) {
+        return run(List.of(command));
+    }
+
+    public static Result run(List<String> command) {
+        return run(command, Duration.ofSeconds(60));
+    }
+
+    /** Runs the command, output and errors merged; kills it after {@code timeout}. */
+    public static Result run(List<String> command, Duration timeout) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, out + "\n(timed out)");
+            }
+            return new Result(p.exitValue(), out);
+        } catch (IOException e) {
+            return new Result(-1, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+
+    /** Runs the command and fails with its output if it does not exit 0. */
+    public static String check(String... command) {
+        Result r = run(command);
+        if (!r.ok()) {
+            throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exitCode() + "): " + r.output().strip());
+        }
+        return r.output();
+    }
+}
