@@ -16,7 +16,7 @@ java_major() {
   fi
 }
 
-# find_jdk: JAVA_HOME if it is >= 21, else the newest JDK >= 21 under /usr/lib/jvm
+# find_jdk: the newest JDK >= 21 among $JAVA_HOME and /usr/lib/jvm/*
 find_jdk() {
   local best="" best_v=0 home v
   for home in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
@@ -26,6 +26,16 @@ find_jdk() {
   done
   [ -n "$best" ] || return 1
   echo "$best"
+}
+
+# use_jdk: export JAVA_HOME (the newest JDK >= 21) and quiet JDK 24+'s warnings about Maven's
+# own libraries (guava uses sun.misc.Unsafe)
+use_jdk() {
+  JAVA_HOME=$(find_jdk) || return 1
+  export JAVA_HOME
+  if [ "$(java_major "$JAVA_HOME/bin/java")" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
 }
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -35,11 +35,10 @@ for svc in etcd containerd docker-registry; do
 done
 
 step "locating a JDK >= 21"
-if ! JAVA_HOME=$(find_jdk); then
+if ! use_jdk; then
   echo "kubej needs a JDK >= 21 (none in \$JAVA_HOME or /usr/lib/jvm); install one and set JAVA_HOME" >&2
   exit 1
 fi
-export JAVA_HOME
 echo "JAVA_HOME=$JAVA_HOME"
 
 # Build only when a source is newer than the last build's stamp.

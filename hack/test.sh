@@ -4,7 +4,7 @@
 set -euo pipefail
 "$(dirname "$0")/setup.sh" --no-build
 . "$(dirname "$0")/lib.sh"
-JAVA_HOME=$(find_jdk); export JAVA_HOME
+use_jdk
 step "running the test suite (mvn verify)"
 cd "$KUBEJ_ROOT"
 # verify builds every module, then runs its unit tests (surefire) and, once its jar is built,

@@ -93,7 +93,7 @@ class KubeProxyIT {
 
     @Test
     void serviceCreatedWithKubectlReachesItsPodThroughTheClusterIP() throws Exception {
-        TestControlPlane.assumeApiServerBuilt();
+        TestControlPlane.requireApiServerBuilt();
         startEtcdAndApiserver(pki);
 
         Path config = dir.resolve("kube-proxy-config.yaml");
