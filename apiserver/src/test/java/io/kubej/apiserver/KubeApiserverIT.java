@@ -193,6 +193,29 @@ class KubeApiserverIT {
     }
 
     @Test
+    void podThatStopsMatchingTheWatchSelectorIsDeletedAsItLastMatched() {
+        String ns = newNamespace();
+        client.pods().inNamespace(ns).resource(pod("leaving")).create();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Watch w = client.pods().inNamespace(ns).withLabel("app", "web").watch(new Watcher<Pod>() {
+            @Override
+            public void eventReceived(Action action, Pod p) {
+                seen.add(action + " app=" + p.getMetadata().getLabels().get("app") + " rv=" + p.getMetadata().getResourceVersion());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 1);
+            Pod relabelled = client.pods().inNamespace(ns).withName("leaving")
+                    .edit(p -> new PodBuilder(p).editMetadata().addToLabels("app", "db").endMetadata().build());
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(seen).hasSize(2)
+                    .last().isEqualTo("DELETED app=web rv=" + relabelled.getMetadata().getResourceVersion()));
+        }
+    }
+
+    @Test
     void compactedWatchGets410Expired() throws Exception {
         String ns = newNamespace();
         Pod old = client.pods().inNamespace(ns).resource(pod("old")).create();
@@ -278,6 +301,23 @@ class KubeApiserverIT {
         assertThat(terminating.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(30L);
         client.pods().inNamespace(ns).withName("g").withGracePeriod(0).delete();
         await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace(ns).withName("g").get() == null);
+    }
+
+    @Test
+    void serverSideDryRunValidatesButWritesNothing() throws Exception {
+        String ns = newNamespace();
+        Pod created = client.pods().inNamespace(ns).resource(pod("dry")).create();
+        assertThat(kubectl("-n", ns, "label", "pod", "dry", "tier=front", "--dry-run=server").exit()).isZero();
+        assertThat(kubectl("-n", ns, "delete", "pod", "dry", "--dry-run=server").exit()).isZero();
+        Pod after = client.pods().inNamespace(ns).withName("dry").get();
+        assertThat(after).isNotNull();
+        assertThat(after.getMetadata().getLabels()).doesNotContainKey("tier");
+        assertThat(after.getMetadata().getResourceVersion()).isEqualTo(created.getMetadata().getResourceVersion());
+        assertThatThrownBy(() -> client.pods().inNamespace(ns).resource(pod("Bad_Name")).dryRun().create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+        assertThat(client.pods().inNamespace(ns).resource(pod("dry2")).dryRun().create().getSpec().getRestartPolicy())
+                .isEqualTo("Always");
+        assertThat(client.pods().inNamespace(ns).withName("dry2").get()).isNull();
     }
 
     @Test

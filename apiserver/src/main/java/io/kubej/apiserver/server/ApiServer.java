@@ -160,7 +160,10 @@ public final class ApiServer implements AutoCloseable {
             case "/api" -> json(out, discovery.apiVersions());
             case "/apis" -> json(out, discovery.apiGroupList());
             case "/healthz", "/livez" -> text(out, 200, "ok");
-            case "/readyz" -> text(out, ready.getAsBoolean() ? 200 : 503, ready.getAsBoolean() ? "ok" : "[-]etcd failed");
+            case "/readyz" -> {
+                boolean isReady = ready.getAsBoolean(); // one etcd round trip decides both code and body
+                text(out, isReady ? 200 : 503, isReady ? "ok" : "[-]etcd failed");
+            }
             case "/metrics" -> metrics(out);
             case "/openapi/v3" -> json(out, discovery.openApiV3Root());
             default -> {

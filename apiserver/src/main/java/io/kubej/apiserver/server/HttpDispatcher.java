@@ -6,6 +6,7 @@ import io.kubej.apiserver.endpoints.request.ApiRequest;
 import io.kubej.apiserver.endpoints.request.ResponseWriter;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -34,6 +35,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -143,30 +146,10 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             resp.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             resp.headers().set("Cache-Control", "no-cache, private");
             ctx.writeAndFlush(resp);
-            CompletableFuture<Void> closed = new CompletableFuture<>();
-            ctx.channel().closeFuture().addListener(f -> closed.complete(null));
-            return new Stream() {
-                @Override
-                public boolean write(byte[] frame) {
-                    if (!ctx.channel().isActive()) {
-                        return false;
-                    }
-                    ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)));
-                    return true;
-                }
-
-                @Override
-                public CompletableFuture<Void> closed() {
-                    return closed;
-                }
-
-                @Override
-                public void close() {
-                    if (ctx.channel().isActive()) {
-                        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-                    }
-                }
-            };
+            // Each frame is one chunk; the empty last chunk ends the response (and the connection
+            // too when the client asked for Connection: close).
+            return new ChannelStream(ctx, frame -> new DefaultHttpContent(Unpooled.wrappedBuffer(frame)),
+                    () -> LastHttpContent.EMPTY_LAST_CONTENT, !keepAlive);
         }
     }
 
@@ -183,30 +166,54 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
 
         @Override
         public Stream startStream(String contentType) {
-            CompletableFuture<Void> closed = new CompletableFuture<>();
+            // Each frame is one text message; a close frame ends the stream and the connection.
+            return new ChannelStream(ctx, frame -> new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)),
+                    CloseWebSocketFrame::new, true);
+        }
+    }
+
+    /**
+     * A watch stream over one connection, the same for both transports except how a frame is
+     * wrapped and what ends the stream. {@link #closed()} completes when the client goes away,
+     * which is how the watch learns to stop (and cancel its etcd watch).
+     */
+    private static final class ChannelStream implements ResponseWriter.Stream {
+        private final ChannelHandlerContext ctx;
+        private final Function<byte[], Object> wrap;
+        private final Supplier<Object> end;
+        private final boolean closeConnectionAtEnd;
+        private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+        ChannelStream(ChannelHandlerContext ctx, Function<byte[], Object> wrap, Supplier<Object> end, boolean closeConnectionAtEnd) {
+            this.ctx = ctx;
+            this.wrap = wrap;
+            this.end = end;
+            this.closeConnectionAtEnd = closeConnectionAtEnd;
             ctx.channel().closeFuture().addListener(f -> closed.complete(null));
-            return new Stream() {
-                @Override
-                public boolean write(byte[] frame) {
-                    if (!ctx.channel().isActive()) {
-                        return false;
-                    }
-                    ctx.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)));
-                    return true;
-                }
+        }
 
-                @Override
-                public CompletableFuture<Void> closed() {
-                    return closed;
-                }
+        @Override
+        public boolean write(byte[] frame) {
+            if (!ctx.channel().isActive()) {
+                return false;
+            }
+            ctx.writeAndFlush(wrap.apply(frame));
+            return true;
+        }
 
-                @Override
-                public void close() {
-                    if (ctx.channel().isActive()) {
-                        ctx.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
-                    }
+        @Override
+        public CompletableFuture<Void> closed() {
+            return closed;
+        }
+
+        @Override
+        public void close() {
+            if (ctx.channel().isActive()) {
+                ChannelFuture written = ctx.writeAndFlush(end.get());
+                if (closeConnectionAtEnd) {
+                    written.addListener(ChannelFutureListener.CLOSE);
                 }
-            };
+            }
         }
     }
 }

@@ -78,22 +78,18 @@ public final class ResourceHandler {
                 if (r.namespaced()) {
                     namespaceLifecycle.admit(ns, "create");
                 }
-                if (dryRun(req)) {
-                    writeObject(out, 201, body);
-                    return;
-                }
-                writeObject(out, 201, store.create(ns, body));
+                writeObject(out, 201, store.create(ns, body, dryRun(req)));
             }
             case "update" -> {
                 ObjectNode body = decode(req, r);
-                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), cur -> body));
+                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), dryRun(req), cur -> body));
             }
             case "patch" -> {
                 String type = req.header("content-type");
                 if (type.startsWith("application/apply-patch")) {
                     throw StatusError.unsupportedMediaType(type);
                 }
-                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), cur -> {
+                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), dryRun(req), cur -> {
                     ObjectNode patched = Patcher.apply(cur, req.body(), type);
                     // A patch that does not name a resourceVersion applies to whatever is current.
                     if (!patchNamesResourceVersion(req.body())) {
@@ -103,23 +99,17 @@ public final class ResourceHandler {
                 }));
             }
             case "delete" -> {
-                ObjectNode opts = deleteOptions(req);
-                Long grace = opts.hasNonNull("gracePeriodSeconds") ? opts.get("gracePeriodSeconds").asLong() : null;
-                String policy = opts.hasNonNull("propagationPolicy") ? opts.get("propagationPolicy").asText()
-                        : opts.has("orphanDependents") && opts.get("orphanDependents").asBoolean() ? "Orphan" : null;
-                JsonNode pre = opts.path("preconditions");
-                writeObject(out, 200, store.delete(ns, info.name(), grace, policy,
-                        pre.hasNonNull("uid") ? pre.get("uid").asText() : null,
-                        pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null));
+                DeleteOptions opts = deleteOptions(req);
+                writeObject(out, 200, store.delete(ns, info.name(), opts.gracePeriodSeconds(), opts.propagationPolicy(),
+                        opts.preconditionUid(), opts.preconditionResourceVersion(), opts.dryRun()));
             }
             case "deletecollection" -> {
-                ObjectNode opts = deleteOptions(req);
-                Long grace = opts.hasNonNull("gracePeriodSeconds") ? opts.get("gracePeriodSeconds").asLong() : null;
-                String policy = opts.hasNonNull("propagationPolicy") ? opts.get("propagationPolicy").asText() : null;
+                DeleteOptions opts = deleteOptions(req);
                 List<ObjectNode> items = filtered(req, store, ns, store.storage().list(store.listPrefix(ns), null, 0));
                 for (ObjectNode o : items) {
                     try {
-                        store.delete(o.path("metadata").path("namespace").asText(null), o.path("metadata").path("name").asText(), grace, policy, null, null);
+                        store.delete(o.path("metadata").path("namespace").asText(null), o.path("metadata").path("name").asText(),
+                                opts.gracePeriodSeconds(), opts.propagationPolicy(), null, null, opts.dryRun());
                     } catch (StatusError e) {
                         if (e.code() != 404) {
                             throw e;
@@ -136,7 +126,8 @@ public final class ResourceHandler {
         return s == null || s.isEmpty() ? null : s;
     }
 
-    private static boolean dryRun(ApiRequest req) {
+    /** {@code ?dryRun=All}: every step runs except the write to etcd (kubectl --dry-run=server). */
+    static boolean dryRun(ApiRequest req) {
         return req.param("dryRun") != null;
     }
 
@@ -168,7 +159,13 @@ public final class ResourceHandler {
         return body;
     }
 
-    private static ObjectNode deleteOptions(ApiRequest req) {
+    /** What a delete asks for (metav1.DeleteOptions); the deprecated orphanDependents=true means Orphan. */
+    private record DeleteOptions(Long gracePeriodSeconds, String propagationPolicy, String preconditionUid,
+                                 String preconditionResourceVersion, boolean dryRun) {
+    }
+
+    /** DeleteOptions from the body (kubectl sends one, dryRun included) and the query parameters. */
+    private static DeleteOptions deleteOptions(ApiRequest req) {
         ObjectNode opts = req.body() != null && req.body().length > 0 ? Json.parse(req.body()) : Json.object();
         if (req.param("gracePeriodSeconds") != null) {
             opts.put("gracePeriodSeconds", Long.parseLong(req.param("gracePeriodSeconds")));
@@ -176,7 +173,15 @@ public final class ResourceHandler {
         if (req.param("propagationPolicy") != null) {
             opts.put("propagationPolicy", req.param("propagationPolicy"));
         }
-        return opts;
+        String policy = opts.hasNonNull("propagationPolicy") ? opts.get("propagationPolicy").asText()
+                : opts.path("orphanDependents").asBoolean(false) ? "Orphan" : null;
+        JsonNode pre = opts.path("preconditions");
+        return new DeleteOptions(
+                opts.hasNonNull("gracePeriodSeconds") ? opts.get("gracePeriodSeconds").asLong() : null,
+                policy,
+                pre.hasNonNull("uid") ? pre.get("uid").asText() : null,
+                pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null,
+                dryRun(req) || !opts.path("dryRun").isEmpty());
     }
 
     /** List: read everything under the prefix at one revision, filter by selectors, page with limit/continue. */

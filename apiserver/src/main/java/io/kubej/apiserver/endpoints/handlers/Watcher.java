@@ -120,8 +120,11 @@ final class Watcher {
                     type = wasMatching ? "MODIFIED" : "ADDED";
                     obj = e.object();
                 } else if (wasMatching) {
+                    // It stopped matching: the watcher sees it leave as it last matched (a DELETED
+                    // event carries the state before the change), stamped with this event's revision.
                     type = "DELETED";
-                    obj = e.object(); // it stopped matching: the watcher sees it leave, at the new revision
+                    obj = e.prev().deepCopy();
+                    Json.metadata(obj).put("resourceVersion", Long.toString(e.revision()));
                 } else {
                     continue;
                 }

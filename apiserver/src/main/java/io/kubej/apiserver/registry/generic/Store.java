@@ -64,8 +64,15 @@ public final class Store {
         return StatusError.notFound(resource.group(), resource.plural(), name);
     }
 
-    /** Create: server-set metadata, defaults, validation, then an etcd create-if-absent. */
     public ObjectNode create(String namespace, ObjectNode object) {
+        return create(namespace, object, false);
+    }
+
+    /**
+     * Create: server-set metadata, defaults, validation, then an etcd create-if-absent. A dry run
+     * ({@code ?dryRun=All}) does every step except the writes (no ClusterIP allocated either).
+     */
+    public ObjectNode create(String namespace, ObjectNode object, boolean dryRun) {
         ObjectNode meta = Json.metadata(object);
         setTypeMeta(object);
         if (resource.namespaced()) {
@@ -92,10 +99,16 @@ public final class Store {
         }
         resource.strategy().prepareForCreate(object);
         validate(object);
+        String name = meta.path("name").asText();
+        if (dryRun) {
+            if (storage.get(key(namespace, name)).isPresent()) {
+                throw StatusError.alreadyExists(resource.group(), resource.plural(), name);
+            }
+            return object;
+        }
         if (resource.strategy() instanceof io.kubej.apiserver.registry.core.service.ServiceStrategy svc) {
             svc.allocate(object);
         }
-        String name = meta.path("name").asText();
         return storage.create(key(namespace, name), object).orElseThrow(() -> {
             resource.strategy().afterDelete(object);
             return StatusError.alreadyExists(resource.group(), resource.plural(), name);
@@ -130,8 +143,9 @@ public final class Store {
      * retries on the fresh object.
      *
      * @param subresource null for the main resource, or "status"
+     * @param dryRun compute and validate the result, write nothing (the answer keeps the current resourceVersion)
      */
-    public ObjectNode update(String namespace, String name, String subresource, Function<ObjectNode, ObjectNode> tryUpdate) {
+    public ObjectNode update(String namespace, String name, String subresource, boolean dryRun, Function<ObjectNode, ObjectNode> tryUpdate) {
         String key = key(namespace, name);
         for (int attempt = 0; attempt < 20; attempt++) {
             Versioned current = storage.get(key).orElseThrow(() -> notFound(name));
@@ -146,6 +160,10 @@ public final class Store {
                 throw StatusError.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + name + ")");
             }
             ObjectNode updated = prepareUpdate(desired, old, subresource);
+            if (dryRun) {
+                Json.metadata(updated).put("resourceVersion", Long.toString(current.modRevision()));
+                return updated;
+            }
             if (shouldRemoveNow(updated)) {
                 if (storage.deleteIf(key, current.modRevision())) {
                     resource.strategy().afterDelete(updated);
@@ -153,7 +171,7 @@ public final class Store {
                 }
                 continue;
             }
-            if (updated.equals(withoutRv(old, updated))) {
+            if (updated.equals(withoutResourceVersion(old))) {
                 return old; // nothing changed: upstream skips the write and keeps the resourceVersion
             }
             Optional<ObjectNode> written = storage.updateIf(key, current.modRevision(), updated);
@@ -167,12 +185,14 @@ public final class Store {
         throw StatusError.staleResourceVersion(resource.group(), resource.plural(), name);
     }
 
-    private static ObjectNode withoutRv(ObjectNode old, ObjectNode updated) {
-        ObjectNode o = old.deepCopy();
-        Json.metadata(o).set("resourceVersion", updated.path("metadata").get("resourceVersion"));
-        if (!updated.path("metadata").has("resourceVersion")) {
-            Json.metadata(o).remove("resourceVersion");
-        }
+    public ObjectNode update(String namespace, String name, String subresource, Function<ObjectNode, ObjectNode> tryUpdate) {
+        return update(namespace, name, subresource, false, tryUpdate);
+    }
+
+    /** The stored object as prepareUpdate's result looks when nothing changed (it never carries a resourceVersion). */
+    private static ObjectNode withoutResourceVersion(ObjectNode stored) {
+        ObjectNode o = stored.deepCopy();
+        Json.metadata(o).remove("resourceVersion");
         return o;
     }
 
@@ -206,16 +226,14 @@ public final class Store {
             }
         }
         meta.remove("resourceVersion");
-        long generation = oldMeta.path("generation").asLong(0);
-        if (oldMeta.has("generation")) {
-            boolean specChanged = !"status".equals(subresource) && !java.util.Objects.equals(old.get("spec"), updated.get("spec"));
-            meta.put("generation", specChanged ? generation + 1 : generation);
-        }
         if (!"status".equals(subresource)) {
             resource.strategy().prepareForUpdate(updated, old);
-            if (!java.util.Objects.equals(old.get("spec"), updated.get("spec")) && oldMeta.has("generation")) {
-                meta.put("generation", generation + 1);
-            }
+        }
+        // generation counts changes of the (final) spec; a controller compares it with observedGeneration.
+        if (oldMeta.has("generation")) {
+            long generation = oldMeta.path("generation").asLong();
+            boolean specChanged = !java.util.Objects.equals(old.get("spec"), updated.get("spec"));
+            meta.put("generation", specChanged ? generation + 1 : generation);
         }
         validate(updated);
         return updated;
@@ -231,9 +249,11 @@ public final class Store {
     /**
      * Delete (upstream {@code Store.Delete}): objects with finalizers, and pods bound to a node,
      * are only marked (deletionTimestamp) and stay until their finalizers are gone or the kubelet
-     * deletes again with gracePeriodSeconds=0; everything else is removed now.
+     * deletes again with gracePeriodSeconds=0; everything else is removed now. A dry run answers
+     * what would happen and writes nothing.
      */
-    public ObjectNode delete(String namespace, String name, Long gracePeriodSeconds, String propagationPolicy, String preconditionUid, String preconditionRv) {
+    public ObjectNode delete(String namespace, String name, Long gracePeriodSeconds, String propagationPolicy,
+                             String preconditionUid, String preconditionRv, boolean dryRun) {
         String key = key(namespace, name);
         for (int attempt = 0; attempt < 20; attempt++) {
             Versioned current = storage.get(key).orElseThrow(() -> notFound(name));
@@ -244,7 +264,9 @@ public final class Store {
                         "Precondition failed: UID in precondition: " + preconditionUid + ", UID in object meta: " + meta.path("uid").asText());
             }
             if (preconditionRv != null && !preconditionRv.equals(Long.toString(current.modRevision()))) {
-                throw StatusError.staleResourceVersion(resource.group(), resource.plural(), name);
+                throw StatusError.conflict(resource.group(), resource.plural(), name,
+                        "Precondition failed: ResourceVersion in precondition: " + preconditionRv
+                                + ", ResourceVersion in object meta: " + current.modRevision());
             }
             long grace = resource.strategy().gracePeriodSeconds(obj, gracePeriodSeconds);
             ArrayNode finalizers = meta.has("finalizers") && meta.get("finalizers").isArray()
@@ -259,6 +281,9 @@ public final class Store {
             }
             boolean graceful = grace > 0;
             if (!graceful && finalizers.isEmpty()) {
+                if (dryRun) {
+                    return obj;
+                }
                 if (storage.deleteIf(key, current.modRevision())) {
                     resource.strategy().afterDelete(obj);
                     return obj;
@@ -270,6 +295,9 @@ public final class Store {
             if (!meta.has("deletionTimestamp") || grace < existing) {
                 meta.put("deletionTimestamp", Json.timestamp(Instant.now().plusSeconds(grace)));
                 meta.put("deletionGracePeriodSeconds", grace);
+            }
+            if (dryRun) {
+                return obj;
             }
             meta.remove("resourceVersion");
             Optional<ObjectNode> written = storage.updateIf(key, current.modRevision(), obj);

@@ -44,7 +44,7 @@ public final class Etcd3Storage implements AutoCloseable {
     public record Versioned(ObjectNode object, long modRevision) {
     }
 
-    /** One page of a list: the items, the revision the list was read at, the next key if more. */
+    /** A list: the items and the revision they were read at (the resourceVersion a watch continues from). */
     public record ListResult(List<Versioned> items, long revision) {
     }
 
