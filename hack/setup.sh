@@ -50,7 +50,9 @@ elif [ -f "$stamp" ] && [ -z "$(find "$KUBEJ_ROOT" -path "$KUBEJ_ROOT/.git" -pru
      -newer "$stamp" -print -quit)" ]; then
   step "build is up to date"
 else
-  step "building kubej (mvn package)"
-  (cd "$KUBEJ_ROOT" && mvn -B -q -DskipTests package)
+  step "building kubej (mvn package, one line per module)"
+  # show each module as it starts, and every error; pipefail keeps Maven's exit status
+  (cd "$KUBEJ_ROOT" && mvn -B -ntp -DskipTests package \
+    | grep --line-buffered -E '^\[INFO\] (Building |BUILD )|^\[ERROR\]')
   touch "$stamp"
 fi

@@ -23,7 +23,6 @@ import io.kubej.kubelet.pod.PodWorkers;
 import io.kubej.kubelet.status.StatusManager;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -248,9 +247,5 @@ public final class Kubelet implements Component, Callable<Integer> {
     /** For tests: the node name in use. */
     public String nodeName() {
         return nodeName;
-    }
-
-    static Duration seconds(long s) {
-        return Duration.ofSeconds(s);
     }
 }

@@ -33,10 +33,11 @@ import java.util.Objects;
  * an owner is deleted with propagationPolicy Orphan.
  *
  * <p>kubej's thin version: dependents are pods and ReplicaSets (from the shared informers);
- * an owner is looked up by name and checked by UID, in the ReplicaSet cache when it is a
- * ReplicaSet, else with a live GET. Before deleting, the absence is confirmed with a live GET
- * (the cache may lag). A dependent with some owners alive and some gone is left alone.
- * Foreground and Orphan propagation are not handled yet.
+ * an owner is looked up by name and checked by UID, in the caches when it is a Pod or a
+ * ReplicaSet. Before deleting, the absence is confirmed with a live GET (the cache may lag);
+ * if that GET fails, the key is retried, never taken as "owner gone". A dependent with some
+ * owners alive and some gone is left alone. Foreground and Orphan propagation are handled for
+ * ReplicaSet owners only, and for their pods ({@link #syncDeletingOwner}).
  */
 public final class GarbageCollector extends KeyedController {
     public static final String NAME = "garbage-collector-controller";
@@ -257,20 +258,24 @@ public final class GarbageCollector extends KeyedController {
         }
     }
 
-    /** Owner present in our caches with the same UID; only ReplicaSets and Pods are cached. */
+    /**
+     * Owner present in our caches with the same UID. Only ReplicaSets and Pods are cached; for
+     * any other kind this says false and step 2 asks the API server.
+     */
     private boolean ownerInCache(String namespace, OwnerReference ref) {
         HasMetadata owner = switch (ref.getKind()) {
             case "ReplicaSet" -> rsLister.namespace(namespace).get(ref.getName());
             case "Pod" -> podLister.namespace(namespace).get(ref.getName());
             default -> null;
         };
-        if (owner == null) {
-            // not a cached kind: we cannot tell from the cache, so ask the API server
-            return !"ReplicaSet".equals(ref.getKind()) && !"Pod".equals(ref.getKind()) && ownerExistsLive(namespace, ref);
-        }
-        return Objects.equals(owner.getMetadata().getUid(), ref.getUid());
+        return owner != null && Objects.equals(owner.getMetadata().getUid(), ref.getUid());
     }
 
+    /**
+     * The owner exists with the same UID, per the API server. Any failure but 404 (API error,
+     * unknown kind) is thrown: the key is retried with backoff, and the dependent is kept
+     * meanwhile, since deleting it wrongly could not be undone.
+     */
     private boolean ownerExistsLive(String namespace, OwnerReference ref) {
         try {
             HasMetadata owner = switch (ref.getKind()) {
@@ -283,12 +288,7 @@ public final class GarbageCollector extends KeyedController {
             if (e.getCode() == 404) {
                 return false;
             }
-            // unsure (unknown kind, API error): keep the dependent; deleting wrongly is worse
-            log.debug("cannot check owner {} {}: {}", ref.getKind(), ref.getName(), e.getMessage());
-            return true;
-        } catch (RuntimeException e) {
-            log.debug("cannot check owner {} {}: {}", ref.getKind(), ref.getName(), e.toString());
-            return true;
+            throw e;
         }
     }
 

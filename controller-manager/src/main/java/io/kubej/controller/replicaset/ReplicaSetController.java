@@ -244,8 +244,10 @@ public final class ReplicaSetController extends KeyedController {
     }
 
     /**
-     * Adds our controllerRef to an orphan, as an update from the cached copy: if the pod changed
-     * meanwhile (someone else adopted it), the API server answers 409 and the next sync decides again.
+     * Adds our controllerRef to an orphan, as an update from the cached copy. If the pod changed
+     * meanwhile (someone else adopted it), the API server answers 409; that, like any other
+     * failure, fails the sync, which is retried: counting the pod as missing would create a
+     * replacement for a pod that still runs. Only a pod that is gone is simply skipped.
      */
     private boolean adopt(ReplicaSet rs, Pod pod) {
         Pod copy = Serialization.clone(pod);
@@ -258,8 +260,10 @@ public final class ReplicaSetController extends KeyedController {
             log.info("ReplicaSet {} adopted pod {}", Keys.of(rs), pod.getMetadata().getName());
             return true;
         } catch (KubernetesClientException e) {
-            log.info("ReplicaSet {} could not adopt pod {}: {}", Keys.of(rs), pod.getMetadata().getName(), e.getMessage());
-            return false;
+            if (e.getCode() == 404) {
+                return false;
+            }
+            throw e;
         }
     }
 

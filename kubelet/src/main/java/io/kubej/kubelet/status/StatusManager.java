@@ -25,7 +25,7 @@ public final class StatusManager {
 
     /** Sets {@code status} on {@code pod} (a cached object: copied, never mutated). */
     public void setPodStatus(Pod pod, PodStatus status) {
-        if (sameIgnoringHeartbeats(pod.getStatus(), status)) {
+        if (unchanged(pod.getStatus(), status)) {
             return;
         }
         Pod updated = new PodBuilder(pod).withStatus(status).build();
@@ -33,7 +33,8 @@ public final class StatusManager {
         log.debug("pod {}/{}: status {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), status.getPhase());
     }
 
-    private static boolean sameIgnoringHeartbeats(PodStatus a, PodStatus b) {
+    /** Plain equality: the generator keeps startTime and unchanged conditions' times from the old status. */
+    private static boolean unchanged(PodStatus a, PodStatus b) {
         return a != null && a.equals(b);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a host tool (ip, sysctl, iptables, ...) and captures its output. */
@@ -30,17 +31,27 @@ public final class HostCommands {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            // read the output on another thread: reading it to the end here would wait for the
+            // command to exit, and a hanging command would never reach the timeout below
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p), Thread::startVirtualThread);
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                return new Result(-1, out + "\n(timed out)");
+                return new Result(-1, String.join(" ", command) + " timed out after " + timeout);
             }
-            return new Result(p.exitValue(), out);
+            return new Result(p.exitValue(), out.join());
         } catch (IOException e) {
             return new Result(-1, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(-1, "interrupted");
+        }
+    }
+
+    private static String readAll(Process p) {
+        try {
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
         }
     }
 

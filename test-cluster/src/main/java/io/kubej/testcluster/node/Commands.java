@@ -3,6 +3,7 @@ package io.kubej.testcluster.node;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,17 +26,27 @@ final class Commands {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
+            // read the output on another thread: reading it to the end here would wait for the
+            // command to exit, and a hanging command would never reach the timeout below
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p), Thread::startVirtualThread);
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return new Result(-1, "timed out: " + String.join(" ", command));
             }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+            return new Result(p.exitValue(), out.join());
         } catch (IOException e) {
             return new Result(-1, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(-1, "interrupted");
+        }
+    }
+
+    private static String readAll(Process p) {
+        try {
+            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
         }
     }
 

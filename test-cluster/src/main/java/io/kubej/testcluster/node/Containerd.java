@@ -304,8 +304,11 @@ public final class Containerd implements AutoCloseable {
         }
     }
 
-    /** Unmounts (deepest first) everything mounted under {@code dir}: rootfs overlays, shm, netns. */
-    static void unmountUnder(Path dir) {
+    /**
+     * Unmounts (deepest first) everything mounted under {@code dir}: rootfs overlays, shm, netns.
+     * Returns how many mounts there were.
+     */
+    public static int unmountUnder(Path dir) {
         List<String> mounts = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
@@ -315,7 +318,7 @@ public final class Containerd implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            return;
+            return 0;
         }
         mounts.sort((a, b) -> b.length() - a.length());
         for (String m : mounts) {
@@ -323,6 +326,7 @@ public final class Containerd implements AutoCloseable {
                 Commands.run(List.of("umount", "-l", m));
             }
         }
+        return mounts.size();
     }
 
     /** host-local leases, cached CNI results and the bridge plugin's ipMasq NAT rules of this network. */

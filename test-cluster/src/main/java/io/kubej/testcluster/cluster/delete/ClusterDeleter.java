@@ -39,7 +39,11 @@ public final class ClusterDeleter {
         }
         stop(c, out, "containerd");
         Containerd.cleanUpAfterStop(runtime, true);
-        unmountUnder(c.dir(), out);
+        // containerd leaves overlay and shm mounts under its root and state
+        int unmounted = Containerd.unmountUnder(c.dir().toAbsolutePath().normalize());
+        if (unmounted > 0) {
+            step(out, "unmounted " + unmounted + " runtime mounts under " + c.dir());
+        }
         removePodCgroups(out);
         stop(c, out, "kube-proxy");
         step(out, "removing kube-proxy's iptables rules (kube-proxy --cleanup)");
@@ -52,7 +56,11 @@ public final class ClusterDeleter {
         stop(c, out, "registry");
         step(out, "removing the node's interface " + c.nodeInterface() + " (and the service CIDR route on it)");
         if (HostCommands.run("ip", "link", "show", c.nodeInterface()).ok()) {
-            HostCommands.check("ip", "link", "delete", c.nodeInterface());
+            // a failure here must not stop the last step: the state directory would stay behind
+            HostCommands.Result link = HostCommands.run("ip", "link", "delete", c.nodeInterface());
+            if (!link.ok()) {
+                out.println("    warning: could not delete " + c.nodeInterface() + ": " + link.output().strip());
+            }
         }
         step(out, "removing " + c.dir());
         deleteTree(c.dir());
@@ -65,25 +73,6 @@ public final class ClusterDeleter {
             ClusterProcesses.stop(pidFile, Duration.ofSeconds(20));
         } else {
             Files.deleteIfExists(pidFile);
-        }
-    }
-
-    /** containerd leaves overlay and shm mounts under its root and state; unmount them, deepest first. */
-    private static void unmountUnder(Path dir, PrintStream out) throws IOException {
-        String prefix = dir.toAbsolutePath().normalize() + "/";
-        List<String> mounts = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
-            String[] f = line.split(" ");
-            if (f.length > 1 && (f[1] + "/").startsWith(prefix)) {
-                mounts.add(f[1]);
-            }
-        }
-        mounts.sort(Comparator.comparingInt(String::length).reversed());
-        for (String m : mounts) {
-            HostCommands.run("umount", "-l", m);
-        }
-        if (!mounts.isEmpty()) {
-            step(out, "unmounted " + mounts.size() + " runtime mounts under " + dir);
         }
     }
 
