@@ -492,4 +492,108 @@ class KubeApiserverIT {
         assertThat(secret.getType()).isEqualTo("Opaque");
         assertThat(new String(java.util.Base64.getDecoder().decode(secret.getData().get("pw")), StandardCharsets.UTF_8)).isEqualTo("hunter2");
     }
+
+    record Http(int code, String body) {
+    }
+
+    /** A request as the admin user by curl, for status codes and bodies the clients would hide. */
+    static Http curl(String method, String path) throws IOException, InterruptedException {
+        Path pki = dir.resolve("pki");
+        Process p = new ProcessBuilder("curl", "-s", "-X", method, "--cacert", pki.resolve("ca.pem").toString(),
+                "--cert", pki.resolve("admin.pem").toString(), "--key", pki.resolve("admin-key.pem").toString(),
+                "-w", "\n%{http_code}", "https://127.0.0.1:" + apiserver.port() + path).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        int nl = out.lastIndexOf('\n');
+        return new Http(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
+    }
+
+    @Test
+    void invalidQueryParametersAre400BadRequest() throws Exception {
+        String ns = newNamespace();
+        client.pods().inNamespace(ns).resource(pod("p")).create();
+        String pods = "/api/v1/namespaces/" + ns + "/pods";
+        for (String[] req : new String[][] {
+                {"GET", pods + "?limit=abc"},
+                {"GET", pods + "?watch=true&timeoutSeconds=soon"},
+                {"DELETE", pods + "/p?gracePeriodSeconds=x"},
+                {"GET", pods + "?limit=1&continue=not-a-token"},
+                {"GET", pods + "?limit=1&continue=" + java.util.Base64.getUrlEncoder().encodeToString(
+                        "{\"v\":\"meta.k8s.io/v1\",\"rv\":1,\"start\":\"/registry/secrets/\"}".getBytes(StandardCharsets.UTF_8))}}) {
+            Http r = curl(req[0], req[1]);
+            assertThat(r.code()).as(req[0] + " " + req[1] + ": " + r.body()).isEqualTo(400);
+            assertThat(r.body()).as(req[1]).contains("\"reason\":\"BadRequest\"").contains("\"code\":400");
+        }
+    }
+
+    @Test
+    void unsupportedDryRunValueIs422InvalidOnTheRequestOptions() throws Exception {
+        String ns = newNamespace();
+        client.pods().inNamespace(ns).resource(pod("p")).create();
+        Http r = curl("DELETE", "/api/v1/namespaces/" + ns + "/pods/p?dryRun=Maybe");
+        assertThat(r.code()).as(r.body()).isEqualTo(422);
+        assertThat(r.body()).contains("\"reason\":\"Invalid\"")
+                .contains("DeleteOptions.meta.k8s.io \\\"\\\" is invalid: dryRun: Unsupported value: \\\"Maybe\\\"")
+                .contains("\"reason\":\"FieldValueNotSupported\"").contains("\"field\":\"dryRun\"");
+        assertThat(client.pods().inNamespace(ns).withName("p").get()).as("dryRun=Maybe deleted nothing").isNotNull();
+    }
+
+    @Test
+    void resourceVersionNewerThanEtcdIs504TooLargeResourceVersion() throws Exception {
+        String ns = newNamespace();
+        Pod p = client.pods().inNamespace(ns).resource(pod("p")).create();
+        long future = Long.parseLong(p.getMetadata().getResourceVersion()) + 1_000_000;
+        String pods = "/api/v1/namespaces/" + ns + "/pods";
+        for (String path : List.of(pods + "?watch=true&resourceVersion=" + future,
+                pods + "?resourceVersion=" + future + "&resourceVersionMatch=Exact",
+                pods + "?resourceVersion=" + future)) {
+            Http r = curl("GET", path);
+            assertThat(r.code()).as(path + ": " + r.body()).isEqualTo(504);
+            var status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+            assertThat(status.path("reason").asText()).isEqualTo("Timeout");
+            assertThat(status.path("message").asText()).startsWith("Timeout: Too large resource version: " + future + ", current: ");
+            assertThat(status.path("details").path("causes").get(0).path("reason").asText()).isEqualTo("ResourceVersionTooLarge");
+            assertThat(status.path("details").path("retryAfterSeconds").asInt()).isEqualTo(1);
+        }
+        Http exact = curl("GET", pods + "?resourceVersion=" + p.getMetadata().getResourceVersion() + "&resourceVersionMatch=Exact");
+        assertThat(exact.code()).as(exact.body()).isEqualTo(200);
+        assertThat(exact.body()).contains("\"resourceVersion\":\"" + p.getMetadata().getResourceVersion() + "\"");
+    }
+
+    static Set<String> allocatedClusterIps() throws Exception {
+        try (Client etcdClient = Client.builder().endpoints(etcd.clientUrl()).build()) {
+            var prefix = io.etcd.jetcd.ByteSequence.from("/registry/ranges/serviceips/", StandardCharsets.UTF_8);
+            var keys = etcdClient.getKVClient().get(prefix, io.etcd.jetcd.options.GetOption.builder().isPrefix(true).withKeysOnly(true).build())
+                    .get().getKvs();
+            Set<String> ips = new java.util.HashSet<>();
+            keys.forEach(kv -> ips.add(kv.getKey().toString(StandardCharsets.UTF_8)));
+            return ips;
+        }
+    }
+
+    @Test
+    void serviceCreateThatEtcdRejectsReleasesItsClusterIp() throws Exception {
+        String ns = newNamespace();
+        Set<String> before = allocatedClusterIps();
+        // etcd refuses requests over --max-request-bytes (1.5 MiB by default): the write fails after the IP was allocated.
+        var svc = new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("huge")
+                .addToAnnotations("big", "x".repeat(2 * 1024 * 1024)).endMetadata()
+                .withNewSpec().addNewPort().withPort(80).endPort().endSpec().build();
+        assertThatThrownBy(() -> client.services().inNamespace(ns).resource(svc).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(500));
+        assertThat(client.services().inNamespace(ns).withName("huge").get()).isNull();
+        assertThat(allocatedClusterIps()).isEqualTo(before);
+    }
+
+    @Test
+    void bindingSubresourceAllowsOnlyPost() throws Exception {
+        String ns = newNamespace();
+        client.pods().inNamespace(ns).resource(pod("p")).create();
+        for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
+            Http r = curl(method, "/api/v1/namespaces/" + ns + "/pods/p/binding");
+            assertThat(r.code()).as(method + ": " + r.body()).isEqualTo(405);
+            assertThat(r.body()).contains("\"reason\":\"MethodNotAllowed\"");
+        }
+        assertThat(client.pods().inNamespace(ns).withName("p").get().getSpec().getNodeName()).isNull();
+    }
 }

@@ -90,7 +90,9 @@ public final class StatusError extends RuntimeException {
             msg.append(msg.isEmpty() ? "" : ", ").append(c.field()).append(": ").append(c.message());
         }
         String all = causes.size() > 1 ? "[" + msg + "]" : msg.toString();
-        return new StatusError(422, "Invalid", kind + " \"" + name + "\" is invalid: " + all, d);
+        // upstream names the kind with its group, e.g. ReplicaSet.apps (core kinds have none)
+        String qualifiedKind = group == null || group.isEmpty() ? kind : kind + "." + group;
+        return new StatusError(422, "Invalid", qualifiedKind + " \"" + name + "\" is invalid: " + all, d);
     }
 
     public static StatusError badRequest(String message) {
@@ -107,6 +109,22 @@ public final class StatusError extends RuntimeException {
 
     public static StatusError methodNotSupported(String resource, String verb) {
         return new StatusError(405, "MethodNotAllowed", verb + " is not supported on resources of kind \"" + resource + "\"", null);
+    }
+
+    /** What upstream answers for a method a (sub)resource has no route for. */
+    public static StatusError methodNotAllowed() {
+        return new StatusError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", null);
+    }
+
+    /**
+     * A resourceVersion newer than the store has (apimachinery's NewTooLargeResourceVersionError):
+     * a Timeout the client retries after retryAfterSeconds, marked by the ResourceVersionTooLarge cause.
+     */
+    public static StatusError tooLargeResourceVersion(long requested, long current, int retryAfterSeconds) {
+        ObjectNode d = Json.object();
+        d.putArray("causes").addObject().put("reason", "ResourceVersionTooLarge").put("message", "Too large resource version");
+        d.put("retryAfterSeconds", retryAfterSeconds);
+        return new StatusError(504, "Timeout", "Timeout: Too large resource version: " + requested + ", current: " + current, d);
     }
 
     public static StatusError expired(String message) {

@@ -62,6 +62,10 @@ public final class ResourceHandler {
             return;
         }
         if (sub.equals("binding")) {
+            if (!info.verb().equals("create")) {
+                // Binding only implements create: upstream registers no other route for it.
+                throw StatusError.methodNotAllowed();
+            }
             Binding.bind(store, ns, info.name(), Json.parse(req.body()), out);
             return;
         }
@@ -78,18 +82,18 @@ public final class ResourceHandler {
                 if (r.namespaced()) {
                     namespaceLifecycle.admit(ns, "create");
                 }
-                writeObject(out, 201, store.create(ns, body, dryRun(req)));
+                writeObject(out, 201, store.create(ns, body, dryRun(req, "CreateOptions")));
             }
             case "update" -> {
                 ObjectNode body = decode(req, r);
-                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), dryRun(req), cur -> body));
+                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), dryRun(req, "UpdateOptions"), cur -> body));
             }
             case "patch" -> {
                 String type = req.header("content-type");
                 if (type.startsWith("application/apply-patch")) {
                     throw StatusError.unsupportedMediaType(type);
                 }
-                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), dryRun(req), cur -> {
+                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), dryRun(req, "PatchOptions"), cur -> {
                     ObjectNode patched = Patcher.apply(cur, req.body(), type);
                     // A patch that does not name a resourceVersion applies to whatever is current.
                     if (!patchNamesResourceVersion(req.body())) {
@@ -126,9 +130,35 @@ public final class ResourceHandler {
         return s == null || s.isEmpty() ? null : s;
     }
 
-    /** {@code ?dryRun=All}: every step runs except the write to etcd (kubectl --dry-run=server). */
-    static boolean dryRun(ApiRequest req) {
-        return req.param("dryRun") != null;
+    /**
+     * {@code ?dryRun=All}: every step runs except the write to etcd (kubectl --dry-run=server).
+     * Any other value is refused as upstream validates the request's options: 422 Invalid on
+     * {@code optionsKind} (CreateOptions, UpdateOptions, PatchOptions, DeleteOptions) in
+     * meta.k8s.io, with a FieldValueNotSupported cause on the field {@code dryRun}.
+     */
+    static boolean dryRun(ApiRequest req, String optionsKind) {
+        String v = req.param("dryRun");
+        if (v == null) {
+            return false;
+        }
+        if (!v.equals("All")) {
+            throw StatusError.invalid("meta.k8s.io", optionsKind, "", List.of(new StatusError.Cause(
+                    "FieldValueNotSupported", "dryRun", "Unsupported value: \"" + v + "\": supported values: \"All\"")));
+        }
+        return true;
+    }
+
+    /** A numeric query parameter (limit, timeoutSeconds, gracePeriodSeconds); null when absent, 400 when not a number. */
+    static Long longParam(ApiRequest req, String name) {
+        String v = req.param(name);
+        if (v == null || v.isEmpty()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw StatusError.badRequest("invalid value for query parameter \"" + name + "\": \"" + v + "\" is not an integer");
+        }
     }
 
     private static boolean patchNamesResourceVersion(byte[] body) {
@@ -167,8 +197,9 @@ public final class ResourceHandler {
     /** DeleteOptions from the body (kubectl sends one, dryRun included) and the query parameters. */
     private static DeleteOptions deleteOptions(ApiRequest req) {
         ObjectNode opts = req.body() != null && req.body().length > 0 ? Json.parse(req.body()) : Json.object();
-        if (req.param("gracePeriodSeconds") != null) {
-            opts.put("gracePeriodSeconds", Long.parseLong(req.param("gracePeriodSeconds")));
+        Long grace = longParam(req, "gracePeriodSeconds");
+        if (grace != null) {
+            opts.put("gracePeriodSeconds", grace);
         }
         if (req.param("propagationPolicy") != null) {
             opts.put("propagationPolicy", req.param("propagationPolicy"));
@@ -181,7 +212,7 @@ public final class ResourceHandler {
                 policy,
                 pre.hasNonNull("uid") ? pre.get("uid").asText() : null,
                 pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null,
-                dryRun(req) || !opts.path("dryRun").isEmpty());
+                dryRun(req, "DeleteOptions") || !opts.path("dryRun").isEmpty());
     }
 
     /** List: read everything under the prefix at one revision, filter by selectors, page with limit/continue. */
@@ -190,10 +221,13 @@ public final class ResourceHandler {
         long revision = 0;
         String startKey = null;
         String cont = req.param("continue");
+        Long limitParam = longParam(req, "limit");
         if (cont != null && !cont.isEmpty()) {
-            ObjectNode token = Json.parse(Base64.getUrlDecoder().decode(cont));
+            ObjectNode token = decodeContinue(cont, store.listPrefix(ns));
             revision = token.path("rv").asLong();
             startKey = token.path("start").asText();
+        } else {
+            revision = listRevision(req, store);
         }
         Etcd3Storage.ListResult result;
         try {
@@ -204,7 +238,7 @@ public final class ResourceHandler {
         }
         List<ObjectNode> items = filtered(req, store, ns, result);
         String next = null;
-        long limit = req.param("limit") == null ? 0 : Long.parseLong(req.param("limit"));
+        long limit = limitParam == null ? 0 : limitParam;
         if (limit > 0 && items.size() > limit) {
             ObjectNode last = items.get((int) limit - 1);
             items = new ArrayList<>(items.subList(0, (int) limit));
@@ -215,6 +249,77 @@ public final class ResourceHandler {
         }
         String rv = Long.toString(result.revision());
         writeObject(out, 200, table ? TableEncoder.table(r, items, rv, next, req.param("includeObject"), true) : listObject(r, items, rv, next));
+    }
+
+    /**
+     * A continue token as list wrote it: base64 of {"v","rv","start"}, its start key inside this
+     * list's prefix (a token must never read another resource's keys). Anything else is 400.
+     */
+    static ObjectNode decodeContinue(String cont, String prefix) {
+        ObjectNode token;
+        try {
+            token = Json.parse(Base64.getUrlDecoder().decode(cont));
+        } catch (RuntimeException e) {
+            throw StatusError.badRequest("invalid continue token: " + e.getMessage());
+        }
+        if (!token.path("v").asText().equals("meta.k8s.io/v1")) {
+            throw StatusError.badRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+        }
+        if (!token.path("rv").canConvertToLong() || token.path("rv").asLong() <= 0) {
+            throw StatusError.badRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+        }
+        if (!token.path("start").isTextual() || !token.path("start").asText().startsWith(prefix)) {
+            throw StatusError.badRequest("invalid continue token: continue key is not valid: the start key is outside the requested list");
+        }
+        return token;
+    }
+
+    /**
+     * The revision a list without a continue token reads at (0 = now): resourceVersion with
+     * resourceVersionMatch=Exact reads exactly there; any other non-zero resourceVersion must not
+     * be newer than etcd's revision (upstream then answers 504 "Too large resource version").
+     */
+    private static long listRevision(ApiRequest req, Store store) {
+        String rvParam = req.param("resourceVersion");
+        String match = req.param("resourceVersionMatch");
+        if (match != null && !match.isEmpty() && !match.equals("Exact") && !match.equals("NotOlderThan")) {
+            throw StatusError.badRequest("invalid resourceVersionMatch: " + match + ": supported values: \"Exact\", \"NotOlderThan\"");
+        }
+        if (rvParam == null || rvParam.isEmpty()) {
+            if (match != null && !match.isEmpty()) {
+                throw StatusError.badRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
+            }
+            return 0;
+        }
+        long rv = parseResourceVersion(rvParam);
+        if (rv == 0) {
+            if ("Exact".equals(match)) {
+                throw StatusError.badRequest("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
+            }
+            return 0;
+        }
+        checkNotTooLarge(store.storage(), rv);
+        return "Exact".equals(match) ? rv : 0;
+    }
+
+    static long parseResourceVersion(String rvParam) {
+        try {
+            long rv = Long.parseLong(rvParam);
+            if (rv < 0) {
+                throw new NumberFormatException();
+            }
+            return rv;
+        } catch (NumberFormatException e) {
+            throw StatusError.badRequest("invalid resource version: " + rvParam);
+        }
+    }
+
+    /** A resourceVersion etcd has not reached yet is upstream's 504 Timeout, reason ResourceVersionTooLarge. */
+    static void checkNotTooLarge(Etcd3Storage storage, long rv) {
+        long current = storage.currentRevision();
+        if (rv > current) {
+            throw StatusError.tooLargeResourceVersion(rv, current, 1);
+        }
     }
 
     static List<ObjectNode> filtered(ApiRequest req, Store store, String ns, Etcd3Storage.ListResult result) {

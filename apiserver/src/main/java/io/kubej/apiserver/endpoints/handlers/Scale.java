@@ -22,7 +22,7 @@ final class Scale {
         switch (info.verb()) {
             case "get" -> ResourceHandler.writeObject(out, 200, toScale(store.get(ns, name)));
             case "update", "patch" -> {
-                ObjectNode updated = store.update(ns, name, null, ResourceHandler.dryRun(req), rs -> {
+                ObjectNode updated = store.update(ns, name, null, ResourceHandler.dryRun(req, "UpdateOptions"), rs -> {
                     ObjectNode scale = toScale(rs);
                     ObjectNode desired = info.verb().equals("update") ? Json.parse(req.body())
                             : Patcher.apply(scale, req.body(), req.header("content-type"));

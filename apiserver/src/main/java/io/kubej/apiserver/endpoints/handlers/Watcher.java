@@ -40,7 +40,8 @@ final class Watcher {
         FieldSelector fieldSel = fields;
         String rvParam = req.param("resourceVersion");
         boolean bookmarks = "true".equals(req.param("allowWatchBookmarks"));
-        long timeout = req.param("timeoutSeconds") == null ? DEFAULT_TIMEOUT_SECONDS : Long.parseLong(req.param("timeoutSeconds"));
+        Long timeoutParam = ResourceHandler.longParam(req, "timeoutSeconds");
+        long timeout = timeoutParam == null ? DEFAULT_TIMEOUT_SECONDS : timeoutParam;
         String prefix = store.listPrefix(ns);
         Etcd3Storage storage = store.storage();
 
@@ -52,12 +53,8 @@ final class Watcher {
             initial = ResourceHandler.filtered(req, store, ns, now);
             from = now.revision() + 1;
         } else {
-            long rv;
-            try {
-                rv = Long.parseLong(rvParam);
-            } catch (NumberFormatException e) {
-                throw StatusError.badRequest("invalid resource version: " + rvParam);
-            }
+            long rv = ResourceHandler.parseResourceVersion(rvParam);
+            ResourceHandler.checkNotTooLarge(storage, rv);
             try {
                 storage.checkNotCompacted(prefix, rv);
             } catch (Etcd3Storage.Compacted e) {

@@ -109,10 +109,35 @@ public final class Store {
         if (resource.strategy() instanceof io.kubej.apiserver.registry.core.service.ServiceStrategy svc) {
             svc.allocate(object);
         }
-        return storage.create(key(namespace, name), object).orElseThrow(() -> {
+        Optional<ObjectNode> created;
+        try {
+            created = storage.create(key(namespace, name), object);
+        } catch (RuntimeException e) {
+            releaseAfterFailedCreate(object, e);
+            throw e;
+        }
+        if (created.isEmpty()) {
+            releaseAfterFailedCreate(object, null);
+            throw StatusError.alreadyExists(resource.group(), resource.plural(), name);
+        }
+        return created.get();
+    }
+
+    /**
+     * A create whose write did not happen (the name exists, etcd refused or failed) gives back
+     * what was allocated for it, such as a Service's ClusterIP; otherwise the IP leaks forever.
+     * A failure of the release itself must not hide the create's own error.
+     */
+    private void releaseAfterFailedCreate(ObjectNode object, RuntimeException cause) {
+        try {
             resource.strategy().afterDelete(object);
-            return StatusError.alreadyExists(resource.group(), resource.plural(), name);
-        });
+        } catch (RuntimeException e) {
+            if (cause != null) {
+                cause.addSuppressed(e);
+            } else {
+                throw e;
+            }
+        }
     }
 
     private void validate(ObjectNode object) {
