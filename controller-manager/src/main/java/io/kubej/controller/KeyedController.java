@@ -30,9 +30,9 @@ public abstract class KeyedController implements Controller {
     protected abstract void syncHandler(String key) throws Exception;
 
     @Override
-    public void run(int workers) throws InterruptedException {
+    public void run(int workers, Duration cacheSyncTimeout) throws InterruptedException {
         log.info("Starting {} controller", name());
-        waitForCacheSync(Duration.ofMinutes(5));
+        waitForCacheSync(cacheSyncTimeout);
         synced = true;
         for (int i = 0; i < workers; i++) {
             Thread t = Thread.ofPlatform().daemon().name(name() + "-worker-" + i).start(this::runWorker);

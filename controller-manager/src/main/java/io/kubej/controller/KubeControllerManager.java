@@ -112,6 +112,11 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     private final List<Controller> running = new ArrayList<>();
     private CompletableFuture<?> election;
     private volatile boolean started;
+    /** Set when a controller's caches never synced; /healthz then fails until the process exits. */
+    private volatile boolean cacheSyncFailed;
+    private volatile boolean closed;
+    /** How long each controller waits for its caches (upstream waits indefinitely per controller; kubej gives up). */
+    Duration cacheSyncTimeout = Duration.ofMinutes(5);
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeControllerManager()).execute(args));
@@ -168,30 +173,47 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         if (enabled("replicaset-controller")) {
             Controller c = new ReplicaSetController(client, replicaSets, pods);
             running.add(c);
-            runs.add(() -> run(c, concurrentReplicaSetSyncs));
+            runs.add(() -> run(c, concurrentReplicaSetSyncs, cacheSyncTimeout));
         }
         if (enabled("endpoints-controller")) {
             Controller c = new EndpointsController(client, services, pods, endpoints);
             running.add(c);
-            runs.add(() -> run(c, concurrentEndpointSyncs));
+            runs.add(() -> run(c, concurrentEndpointSyncs, cacheSyncTimeout));
         }
         if (enabled("garbage-collector-controller")) {
             Controller c = new GarbageCollector(client, pods, replicaSets);
             running.add(c);
-            runs.add(() -> run(c, concurrentGcSyncs));
+            runs.add(() -> run(c, concurrentGcSyncs, cacheSyncTimeout));
         }
         informers.startAllRegisteredInformers();
         // each controller waits for its own caches before its workers start
         runs.forEach(r -> Thread.ofVirtual().name("start-controller").start(r));
     }
 
-    private static void run(Controller c, int workers) {
+    private void run(Controller c, int workers, Duration timeout) {
         try {
-            c.run(workers);
+            c.run(workers, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.error("{} failed to start: {}", c.name(), e.toString());
+            controllerFailedToStart(c, e);
+        }
+    }
+
+    /**
+     * A controller that cannot start (typically: its caches never synced) leaves the manager
+     * unable to do its job. Logging alone would leave /healthz green forever, so, as upstream,
+     * report unhealthy and exit non-zero for systemd to restart the process with fresh watches.
+     * In-process ({@code -Dkubej.inProcess=true}, tests) the JVM is kept and only /healthz fails.
+     */
+    private void controllerFailedToStart(Controller c, RuntimeException e) {
+        if (closed) {
+            return; // stopped while waiting: not a failure
+        }
+        cacheSyncFailed = true;
+        log.error("{}: {} failed to start, exiting: {}", name(), c.name(), e.toString());
+        if (!Boolean.getBoolean("kubej.inProcess")) {
+            Runtime.getRuntime().halt(1);
         }
     }
 
@@ -234,8 +256,9 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
     @Override
     public boolean isReady() {
-        // upstream's /healthz is ok on a standby too; "ready" once started (leader or not)
-        return started;
+        // upstream's /healthz is ok on a standby too; "ready" once started (leader or not),
+        // until a controller's caches fail to sync
+        return started && !cacheSyncFailed;
     }
 
     /** Whether every running controller's caches are synced (for tests). */
@@ -248,6 +271,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Override
     public void close() {
         started = false;
+        closed = true;
         if (election != null) {
             election.cancel(true);
         }

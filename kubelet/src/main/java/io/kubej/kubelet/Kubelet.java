@@ -87,6 +87,7 @@ public final class Kubelet implements Component, Callable<Integer> {
     private PodWorkers podWorkers;
     private EventRecorder events;
     private ScheduledExecutorService loops;
+    private NodeLeaseController lease;
     private volatile boolean registered;
     private volatile boolean runtimeReady;
     private String runtimeVersion;
@@ -136,10 +137,11 @@ public final class Kubelet implements Component, Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
+        // the status loop reads the Node anyway and passes it on, so the lease loop need not
+        lease = new NodeLeaseController(client, nodeName, cfg.nodeLeaseDurationSeconds);
         long statusEvery = KubeletConfiguration.goDuration(cfg.nodeStatusUpdateFrequency).toMillis();
         loops.scheduleWithFixedDelay(this::syncNodeStatus, 0, statusEvery, TimeUnit.MILLISECONDS);
-        NodeLeaseController lease = new NodeLeaseController(client, nodeName, cfg.nodeLeaseDurationSeconds);
-        loops.scheduleWithFixedDelay(() -> renewLease(lease), 0, 10, TimeUnit.SECONDS);
+        loops.scheduleWithFixedDelay(this::renewLease, 0, 10, TimeUnit.SECONDS);
 
         // 3. the pods bound to this node
         KubeGenericRuntimeManager runtime = new KubeGenericRuntimeManager(cri, new KubeGenericRuntimeManager.NodeSettings(
@@ -194,6 +196,7 @@ public final class Kubelet implements Component, Callable<Integer> {
                 log.info("registered node {}", nodeName);
                 existing = created;
             }
+            lease.nodeObserved(existing);
             Node updated = new NodeBuilder(existing)
                     .withStatus(NodeStatusSetters.status(facts, runtimeReady, existing.getStatus())).build();
             client.nodes().resource(updated).updateStatus();
@@ -205,12 +208,9 @@ public final class Kubelet implements Component, Callable<Integer> {
         }
     }
 
-    private void renewLease(NodeLeaseController lease) {
+    private void renewLease() {
         try {
-            Node node = client.nodes().withName(nodeName).get();
-            if (node != null) {
-                lease.renew(node);
-            }
+            lease.renew();
         } catch (RuntimeException e) {
             log.warn("lease renewal failed: {}", e.toString());
         }

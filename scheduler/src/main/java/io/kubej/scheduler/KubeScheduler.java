@@ -74,6 +74,11 @@ public final class KubeScheduler implements Component, Callable<Integer> {
     private Scheduler scheduler;
     private CompletableFuture<?> election;
     private volatile boolean started;
+    /** Set when the scheduler could not start (its caches never synced); /healthz then fails. */
+    private volatile boolean failed;
+    private volatile boolean closed;
+    /** How long to wait for the pod and node caches before giving up and exiting. */
+    Duration cacheSyncTimeout = Duration.ofMinutes(5);
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeScheduler()).execute(args));
@@ -144,14 +149,31 @@ public final class KubeScheduler implements Component, Callable<Integer> {
         informers.startAllRegisteredInformers();
         Thread.ofVirtual().name("scheduler-start").start(() -> {
             try {
-                scheduler.run();
+                scheduler.run(cacheSyncTimeout);
                 log.info("scheduler is running");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                log.error("scheduler failed to start: {}", e.toString());
+                schedulingFailedToStart(e);
             }
         });
+    }
+
+    /**
+     * Caches that never sync leave a scheduler that looks alive but never schedules. Logging
+     * alone would keep /healthz green, so, as upstream, report unhealthy and exit non-zero for
+     * systemd to restart the process. In-process ({@code -Dkubej.inProcess=true}, tests) the JVM
+     * is kept and only /healthz fails.
+     */
+    private void schedulingFailedToStart(RuntimeException e) {
+        if (closed) {
+            return; // stopped while waiting: not a failure
+        }
+        failed = true;
+        log.error("{}: scheduler failed to start, exiting: {}", name(), e.toString());
+        if (!Boolean.getBoolean("kubej.inProcess")) {
+            Runtime.getRuntime().halt(1);
+        }
     }
 
     private void leaderElectionLost() {
@@ -162,7 +184,7 @@ public final class KubeScheduler implements Component, Callable<Integer> {
 
     @Override
     public boolean isReady() {
-        return started;
+        return started && !failed;
     }
 
     /** True once this instance is the leader and its scheduling loop runs (for tests). */
@@ -173,6 +195,7 @@ public final class KubeScheduler implements Component, Callable<Integer> {
     @Override
     public void close() {
         started = false;
+        closed = true;
         if (election != null) {
             election.cancel(true);
         }

@@ -17,6 +17,7 @@ import io.kubej.scheduler.framework.Status;
 import io.kubej.scheduler.internal.cache.Cache;
 import io.kubej.scheduler.internal.queue.QueuedPodInfo;
 import io.kubej.scheduler.internal.queue.SchedulingQueue;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -184,12 +185,15 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- running ----
 
-    /** Waits for the informer caches, then starts the scheduling loop. */
-    public void run() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    /**
+     * Waits up to {@code cacheSyncTimeout} for the informer caches, then starts the scheduling
+     * loop. Throws {@link IllegalStateException} if the caches do not sync in time.
+     */
+    public void run(Duration cacheSyncTimeout) throws InterruptedException {
+        long deadline = System.nanoTime() + cacheSyncTimeout.toNanos();
         while (!informers.stream().allMatch(SharedIndexInformer::hasSynced)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("scheduler caches did not sync");
+                throw new IllegalStateException("scheduler caches did not sync within " + cacheSyncTimeout);
             }
             Thread.sleep(50);
         }

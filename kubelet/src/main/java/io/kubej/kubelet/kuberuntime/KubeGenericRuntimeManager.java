@@ -230,13 +230,20 @@ public final class KubeGenericRuntimeManager {
         return retryIn;
     }
 
-    /** A container that exited and restarts again waits out its back-off (CrashLoopBackOff). */
+    /**
+     * A container that exited and restarts again waits out its back-off (CrashLoopBackOff).
+     * A container with no instance left but a back-off on record also counts as a restart: a
+     * sandbox recreation removed its dead instances, and it must not start afresh because of that.
+     */
     private Duration backoffRemaining(String uid, String name, PodRuntimeState state) {
+        String key = uid + "/" + name;
         var latest = state.latest(name);
-        if (latest.isEmpty() || latest.get().getState() != ContainerState.CONTAINER_EXITED) {
+        boolean restart = latest.isPresent()
+                ? latest.get().getState() == ContainerState.CONTAINER_EXITED
+                : backoffUntil.containsKey(key);
+        if (!restart) {
             return null;
         }
-        String key = uid + "/" + name;
         Instant until = backoffUntil.get(key);
         Instant now = Instant.now();
         if (until == null) {
@@ -344,9 +351,20 @@ public final class KubeGenericRuntimeManager {
         if (!state.sandboxes().isEmpty()) {
             io.kubej.kubelet.cm.PodContainerManager.destroy(state.uid());
         }
-        backoffUntil.keySet().removeIf(k -> k.startsWith(state.uid() + "/"));
-        backoffStep.keySet().removeIf(k -> k.startsWith(state.uid() + "/"));
-        startFailures.keySet().removeIf(k -> k.startsWith(state.uid() + "/"));
+        // The crash-loop back-off is deliberately kept: syncPod also kills a pod whose sandbox
+        // died, and a sandbox that keeps dying must back off like a crashing container does.
+        // The back-off goes only with the pod itself (forgetPod).
+    }
+
+    /**
+     * Drops what the kubelet remembers about a pod that is gone for good (deleted from the API,
+     * or an orphan torn down): its crash-loop back-off and last start failures. Call after
+     * {@link #killPod}; never for a sandbox recreation of a live pod.
+     */
+    public void forgetPod(String uid) {
+        backoffUntil.keySet().removeIf(k -> k.startsWith(uid + "/"));
+        backoffStep.keySet().removeIf(k -> k.startsWith(uid + "/"));
+        startFailures.keySet().removeIf(k -> k.startsWith(uid + "/"));
     }
 
     /** Stops the pod's containers and sandbox but keeps them (a finished pod keeps its status and logs). */

@@ -156,6 +156,7 @@ public final class PodWorkers {
             if (!uid.isEmpty() && !uid.equals(currentUid)) {
                 log.info("pod {}/{}: removing sandbox and containers of a pod no longer in the API (uid {})", namespace, name, uid);
                 runtime.killPod(runtime.podRuntimeState(uid), 0);
+                runtime.forgetPod(uid);
             }
         }
     }
@@ -169,6 +170,7 @@ public final class PodWorkers {
         String uid = pod.getMetadata().getUid();
         long grace = KubeGenericRuntimeManager.gracePeriod(pod);
         runtime.killPod(runtime.podRuntimeState(uid), grace);
+        runtime.forgetPod(uid);
         log.info("pod {}/{}: terminated, deleting it from the API", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
         client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                 .withGracePeriod(0).delete();

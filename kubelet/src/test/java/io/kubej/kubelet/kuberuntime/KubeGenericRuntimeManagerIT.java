@@ -161,6 +161,38 @@ class KubeGenericRuntimeManagerIT {
     }
 
     @Test
+    void crashLoopBackOffSurvivesASandboxRecreation() throws Exception {
+        Pod pod = sshsrvPod("Always");
+        String uid = pod.getMetadata().getUid();
+        manager.syncPod(pod);
+        try {
+            // the sandbox dies (StopPodSandbox takes its container with it): the next sync kills
+            // the pod's remains and recreates the sandbox; the first restart is immediate
+            cri.stopPodSandbox(manager.podRuntimeState(uid).readySandbox().orElseThrow().getId());
+            assertThat(manager.syncPod(pod)).isNull();
+            assertThat(manager.podRuntimeState(uid).latest("sshsrv"))
+                    .hasValueSatisfying(c -> assertThat(c.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING));
+
+            // it dies again: the recreation must not have reset the back-off, so the container waits
+            cri.stopPodSandbox(manager.podRuntimeState(uid).readySandbox().orElseThrow().getId());
+            Duration retry = manager.syncPod(pod);
+            assertThat(retry).isNotNull().isPositive();
+            assertThat(manager.inBackoff(uid, "sshsrv")).isTrue();
+            assertThat(manager.waitingReason(uid, "sshsrv")).startsWith("CrashLoopBackOff");
+            assertThat(manager.podRuntimeState(uid).containers()).isEmpty();
+            // nor does a sync before the back-off ends (any pod event) start it, though no dead
+            // instance is left to show that it crashed
+            assertThat(manager.syncPod(pod)).isNotNull();
+            assertThat(manager.podRuntimeState(uid).containers()).isEmpty();
+        } finally {
+            manager.killPod(manager.podRuntimeState(uid), 0);
+            manager.forgetPod(uid);
+        }
+        // a pod gone for good forgets its back-off
+        assertThat(manager.inBackoff(uid, "sshsrv")).isFalse();
+    }
+
+    @Test
     void imageMissingFromTheRegistryIsReportedAsErrImagePull() throws Exception {
         Pod pod = new PodBuilder(sshsrvPod("Always")).editSpec().editFirstContainer()
                 .withImage("no-such-image:v9").endContainer().endSpec().build();
