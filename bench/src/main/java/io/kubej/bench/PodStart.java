@@ -19,7 +19,7 @@ import io.kubej.testcluster.KubejHome;
 import io.kubej.testcluster.ManagedProcess;
 import io.kubej.testcluster.Ports;
 import io.kubej.testcluster.cluster.ClusterConfig;
-import io.kubej.testcluster.cluster.HostCommands;
+import io.kubej.testcluster.HostCommands;
 import io.kubej.testcluster.node.Containerd;
 import io.kubej.testcluster.node.Images;
 import io.kubej.testcluster.node.Registry;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.kubej.testcluster.KubejHome;
 import io.kubej.testcluster.Kubectl;
 import io.kubej.testcluster.cluster.ClusterConfig;
-import io.kubej.testcluster.cluster.HostCommands;
+import io.kubej.testcluster.HostCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -2,6 +2,7 @@ package io.kubej.testcluster.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubej.testcluster.HostCommands;
 import io.kubej.testcluster.ManagedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +29,8 @@ public final class Containerd implements AutoCloseable {
     /** containerd's CRI plugin keeps Kubernetes' containers in this containerd namespace. */
     public static final String K8S_NAMESPACE = "k8s.io";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a host tool (umount, ip, iptables) may take before it is killed. */
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(120);
 
     /**
      * What a node's runtime needs: its directory, the registry port the mirrors use, the CNI
@@ -225,7 +228,7 @@ public final class Containerd implements AutoCloseable {
         List<String> netns = leftoverNetworkNamespaces(spec);
         killLeftoverContainers(spec);
         for (String path : netns) {
-            Commands.run(List.of("umount", path));
+            HostCommands.run(List.of("umount", path), TOOL_TIMEOUT);
             try {
                 Files.deleteIfExists(Path.of(path));
             } catch (IOException ignored) {
@@ -243,21 +246,21 @@ public final class Containerd implements AutoCloseable {
         unmountUnder(spec.dir().toAbsolutePath());
         removeCniState(spec);
         if (deleteBridge) {
-            Commands.run(List.of("ip", "link", "delete", spec.bridgeName()));
+            HostCommands.run(List.of("ip", "link", "delete", spec.bridgeName()), TOOL_TIMEOUT);
         }
     }
 
-    private static Commands.Result ctr(Spec spec, String... args) {
+    private static HostCommands.Result ctr(Spec spec, String... args) {
         List<String> cmd = new ArrayList<>(List.of("ctr", "--address",
                 spec.dir().toAbsolutePath().resolve("containerd.sock").toString(), "--namespace", K8S_NAMESPACE));
         cmd.addAll(List.of(args));
-        return Commands.run(60, cmd);
+        return HostCommands.run(cmd, Duration.ofSeconds(60));
     }
 
     /** The network namespace paths of the sandboxes containerd still knows. */
     private static List<String> leftoverNetworkNamespaces(Spec spec) {
         List<String> paths = new ArrayList<>();
-        Commands.Result ids = ctr(spec, "containers", "list", "--quiet");
+        HostCommands.Result ids = ctr(spec, "containers", "list", "--quiet");
         if (!ids.ok()) {
             return paths;
         }
@@ -265,7 +268,7 @@ public final class Containerd implements AutoCloseable {
             if (id.isBlank()) {
                 continue;
             }
-            Commands.Result info = ctr(spec, "containers", "info", id.trim());
+            HostCommands.Result info = ctr(spec, "containers", "info", id.trim());
             if (!info.ok()) {
                 continue;
             }
@@ -285,7 +288,7 @@ public final class Containerd implements AutoCloseable {
     }
 
     private static void killLeftoverContainers(Spec spec) {
-        Commands.Result tasks = ctr(spec, "tasks", "list", "--quiet");
+        HostCommands.Result tasks = ctr(spec, "tasks", "list", "--quiet");
         if (tasks.ok()) {
             for (String id : tasks.output().split("\n")) {
                 if (!id.isBlank()) {
@@ -294,7 +297,7 @@ public final class Containerd implements AutoCloseable {
                 }
             }
         }
-        Commands.Result containers = ctr(spec, "containers", "list", "--quiet");
+        HostCommands.Result containers = ctr(spec, "containers", "list", "--quiet");
         if (containers.ok()) {
             for (String id : containers.output().split("\n")) {
                 if (!id.isBlank()) {
@@ -322,8 +325,8 @@ public final class Containerd implements AutoCloseable {
         }
         mounts.sort((a, b) -> b.length() - a.length());
         for (String m : mounts) {
-            if (!Commands.run(List.of("umount", m)).ok()) {
-                Commands.run(List.of("umount", "-l", m));
+            if (!HostCommands.run(List.of("umount", m), TOOL_TIMEOUT).ok()) {
+                HostCommands.run(List.of("umount", "-l", m), TOOL_TIMEOUT);
             }
         }
         return mounts.size();
@@ -339,7 +342,7 @@ public final class Containerd implements AutoCloseable {
             // no results dir
         }
         String marker = "name: \\\"" + spec.networkName() + "\\\"";
-        Commands.Result rules = Commands.run(List.of("iptables", "-t", "nat", "-S", "POSTROUTING"));
+        HostCommands.Result rules = HostCommands.run(List.of("iptables", "-t", "nat", "-S", "POSTROUTING"), TOOL_TIMEOUT);
         if (!rules.ok()) {
             return;
         }
@@ -348,10 +351,10 @@ public final class Containerd implements AutoCloseable {
                 String chain = rule.replaceAll(".* -j (CNI-[0-9a-f]+).*", "$1");
                 List<String> delete = new ArrayList<>(List.of("iptables", "-t", "nat", "-D", "POSTROUTING"));
                 delete.addAll(splitRule(rule.substring("-A POSTROUTING ".length())));
-                Commands.run(delete);
+                HostCommands.run(delete, TOOL_TIMEOUT);
                 if (chain.startsWith("CNI-")) {
-                    Commands.run(List.of("iptables", "-t", "nat", "-F", chain));
-                    Commands.run(List.of("iptables", "-t", "nat", "-X", chain));
+                    HostCommands.run(List.of("iptables", "-t", "nat", "-F", chain), TOOL_TIMEOUT);
+                    HostCommands.run(List.of("iptables", "-t", "nat", "-X", chain), TOOL_TIMEOUT);
                 }
             }
         }

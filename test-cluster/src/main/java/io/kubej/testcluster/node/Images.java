@@ -3,6 +3,7 @@ package io.kubej.testcluster.node;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubej.testcluster.HostCommands;
 import io.kubej.testcluster.KubejHome;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -40,6 +42,8 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class Images {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long one build or push tool (tar, gcc, skopeo) may take before it is killed. */
+    private static final Duration BUILD_TIMEOUT = Duration.ofSeconds(120);
     static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
     static final String CONFIG_TYPE = "application/vnd.oci.image.config.v1+json";
     static final String LAYER_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
@@ -115,9 +119,9 @@ public final class Images {
     /** Builds {@code recipe} if needed and pushes it as {@code REGISTRY/repository:tag}. */
     public void push(Recipe recipe, Registry registry) throws IOException {
         Path layout = build(recipe);
-        Commands.check(List.of("skopeo", "copy", "--insecure-policy", "--quiet", "--dest-tls-verify=false",
+        HostCommands.check(List.of("skopeo", "copy", "--insecure-policy", "--quiet", "--dest-tls-verify=false",
                 "oci:" + layout + ":" + recipe.tag(),
-                "docker://" + registry.hostPort() + "/" + recipe.reference()));
+                "docker://" + registry.hostPort() + "/" + recipe.reference()), BUILD_TIMEOUT);
     }
 
     /** Returns the OCI layout directory of {@code recipe}, building it unless already cached. */
@@ -162,8 +166,8 @@ public final class Images {
 
     private static void writeLayout(Recipe recipe, Path rootfs, Path tar, Path layout) throws IOException {
         // root-owned, sorted, fixed mtime: the layer (and its digest) is reproducible
-        Commands.check(List.of("tar", "--create", "--file", tar.toString(), "--numeric-owner", "--owner=0", "--group=0",
-                "--sort=name", "--mtime=@0", "--directory", rootfs.toString(), "."));
+        HostCommands.check(List.of("tar", "--create", "--file", tar.toString(), "--numeric-owner", "--owner=0", "--group=0",
+                "--sort=name", "--mtime=@0", "--directory", rootfs.toString(), "."), BUILD_TIMEOUT);
         Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
         String diffId = digestOf(tar);
         Path gz = layout.resolve("layer.tmp");
@@ -286,7 +290,7 @@ public final class Images {
             Files.createDirectories(p);
             if (mode.endsWith("t")) {
                 // sticky bit (/tmp): POSIX permission sets cannot say it, chmod can
-                Commands.check(List.of("chmod", "1777", p.toString()));
+                HostCommands.check(List.of("chmod", "1777", p.toString()), BUILD_TIMEOUT);
             } else {
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
             }
@@ -317,7 +321,7 @@ public final class Images {
         public void copyWithLibraries(Path binary, String imagePath) throws IOException {
             copy(binary, imagePath, "rwxr-xr-x");
             Set<String> libs = new LinkedHashSet<>();
-            for (String line : Commands.check(List.of("ldd", binary.toString())).split("\n")) {
+            for (String line : HostCommands.check(List.of("ldd", binary.toString()), BUILD_TIMEOUT).split("\n")) {
                 // "libz.so.1 => /lib/x86_64-linux-gnu/libz.so.1 (0x...)" or "/lib64/ld-linux-x86-64.so.2 (0x...)"
                 String[] parts = line.trim().split("\\s+");
                 for (String part : parts) {
@@ -335,7 +339,7 @@ public final class Images {
         public void busybox() throws IOException {
             copy(Path.of("/bin/busybox"), "/bin/busybox", "rwxr-xr-x");
             List<String> applets = new ArrayList<>(List.of("sh"));
-            applets.addAll(List.of(Commands.check(List.of("/bin/busybox", "--list")).split("\n")));
+            applets.addAll(List.of(HostCommands.check(List.of("/bin/busybox", "--list"), BUILD_TIMEOUT).split("\n")));
             for (String applet : applets) {
                 if (!applet.isBlank() && !applet.equals("busybox")) {
                     symlink("/bin/" + applet.trim(), "busybox");
@@ -346,7 +350,7 @@ public final class Images {
         /** Compiles a C file with {@code gcc -static} into the image. */
         public void compileStatic(Path source, String imagePath) throws IOException {
             Path p = at(imagePath);
-            Commands.check(List.of("gcc", "-static", "-Os", "-s", "-o", p.toString(), source.toString()));
+            HostCommands.check(List.of("gcc", "-static", "-Os", "-s", "-o", p.toString(), source.toString()), BUILD_TIMEOUT);
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }

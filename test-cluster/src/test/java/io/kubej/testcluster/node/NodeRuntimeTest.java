@@ -2,6 +2,7 @@ package io.kubej.testcluster.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kubej.testcluster.HostCommands;
 import io.kubej.testcluster.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +46,8 @@ class NodeRuntimeTest {
         assertThat(second).isEqualTo(first);
         assertThat(Files.getLastModifiedTime(second.resolve("index.json")).toMillis()).isEqualTo(before);
         // the layer is root-owned: sshd refuses files owned by others
-        String listing = Commands.check(List.of("sh", "-c", "for b in " + first + "/blobs/sha256/*; do "
-                + "tar -tzvf $b 2>/dev/null; done | grep ' ./usr/sbin/dropbear'"));
+        String listing = HostCommands.check(List.of("sh", "-c", "for b in " + first + "/blobs/sha256/*; do "
+                + "tar -tzvf $b 2>/dev/null; done | grep ' ./usr/sbin/dropbear'"), Duration.ofSeconds(120));
         assertThat(listing).contains("0/0");
     }
 
@@ -54,7 +56,7 @@ class NodeRuntimeTest {
         Containerd.Spec spec = Containerd.Spec.unique(dir.resolve("containerd"), 5999);
         try (Containerd containerd = Containerd.start(spec)) {
             assertThat(Files.exists(containerd.socket())).isTrue();
-            assertThat(Commands.run(List.of("ctr", "--address", containerd.socket().toString(), "version")).ok()).isTrue();
+            assertThat(HostCommands.run(List.of("ctr", "--address", containerd.socket().toString(), "version")).ok()).isTrue();
             String bridge = Files.readString(spec.dir().resolve("cni/net.d/10-bridge.conf"));
             assertThat(bridge).contains(spec.podCidr()).contains(spec.bridgeName()).contains(spec.networkName());
             assertThat(Files.readString(spec.dir().resolve("config.toml")))

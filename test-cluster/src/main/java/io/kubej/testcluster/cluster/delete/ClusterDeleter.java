@@ -2,7 +2,7 @@ package io.kubej.testcluster.cluster.delete;
 
 import io.kubej.testcluster.KubejHome;
 import io.kubej.testcluster.cluster.ClusterConfig;
-import io.kubej.testcluster.cluster.HostCommands;
+import io.kubej.testcluster.HostCommands;
 import io.kubej.testcluster.cluster.create.ClusterProcesses;
 import io.kubej.testcluster.cluster.create.actions.ContainerdAction;
 import io.kubej.testcluster.node.Containerd;

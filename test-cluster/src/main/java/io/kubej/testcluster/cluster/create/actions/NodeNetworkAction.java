@@ -3,7 +3,7 @@ package io.kubej.testcluster.cluster.create.actions;
 import io.kubej.testcluster.cluster.ClusterConfig;
 import io.kubej.testcluster.cluster.create.Action;
 import io.kubej.testcluster.cluster.create.ActionContext;
-import io.kubej.testcluster.cluster.HostCommands;
+import io.kubej.testcluster.HostCommands;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package io.kubej.testcluster.cluster;
+package io.kubej.testcluster;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a host tool (ip, sysctl, iptables, ...) and captures its output. */
+/**
+ * Runs a host tool (ip, sysctl, iptables, ctr, skopeo, gcc, ...) and captures its output, for
+ * bring-up, teardown and the node runtime: every such step is one command, and a failure must
+ * say which command failed and what it printed.
+ */
 public final class HostCommands {
     private HostCommands() {
     }
@@ -57,7 +61,12 @@ public final class HostCommands {
 
     /** Runs the command and fails with its output if it does not exit 0. */
     public static String check(String... command) {
-        Result r = run(command);
+        return check(List.of(command), Duration.ofSeconds(60));
+    }
+
+    /** Runs the command, killing it after {@code timeout}, and fails with its output if it does not exit 0. */
+    public static String check(List<String> command, Duration timeout) {
+        Result r = run(command, timeout);
         if (!r.ok()) {
             throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exitCode() + "): " + r.output().strip());
         }

@@ -1,4 +1,4 @@
-package io.kubej.testcluster.cluster;
+package io.kubej.testcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
