@@ -15,6 +15,19 @@ public final class ComponentRunner {
     }
 
     /**
+     * What a component does when it can no longer do its job (its caches never synced, it lost
+     * its leader lease): log why and exit non-zero at once, as upstream's components do, so that
+     * systemd restarts it with fresh watches. Tests that run components in-process set
+     * {@code -Dkubej.inProcess=true} to keep the JVM; the caller then reports unhealthy.
+     */
+    public static void exitFatally(String component, String reason) {
+        log.error("{}: {}; exiting", component, reason);
+        if (!Boolean.getBoolean("kubej.inProcess")) {
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /**
      * Starts {@code component}, serves {@code /healthz} and {@code /metrics} on healthHost:healthPort
      * (skipped when healthPort < 0, for a component that serves them itself), and blocks until the
      * JVM is asked to stop. Returns the process exit code.

@@ -156,7 +156,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
     private void leaderElectionLost() {
         if (started && client != null) {
-            LeaderElection.exitOnLostLease(name());
+            ComponentRunner.exitFatally(name(), "leaderelection lost");
         }
     }
 
@@ -211,10 +211,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             return; // stopped while waiting: not a failure
         }
         cacheSyncFailed = true;
-        log.error("{}: {} failed to start, exiting: {}", name(), c.name(), e.toString());
-        if (!Boolean.getBoolean("kubej.inProcess")) {
-            Runtime.getRuntime().halt(1);
-        }
+        ComponentRunner.exitFatally(name(), c.name() + " failed to start: " + e);
     }
 
     /** Upstream's --controllers rule: explicit "foo" / "-foo" win, else "*" decides. */

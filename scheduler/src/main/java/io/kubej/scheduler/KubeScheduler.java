@@ -170,15 +170,12 @@ public final class KubeScheduler implements Component, Callable<Integer> {
             return; // stopped while waiting: not a failure
         }
         failed = true;
-        log.error("{}: scheduler failed to start, exiting: {}", name(), e.toString());
-        if (!Boolean.getBoolean("kubej.inProcess")) {
-            Runtime.getRuntime().halt(1);
-        }
+        ComponentRunner.exitFatally(name(), "scheduler failed to start: " + e);
     }
 
     private void leaderElectionLost() {
         if (started) {
-            LeaderElection.exitOnLostLease(name());
+            ComponentRunner.exitFatally(name(), "leaderelection lost");
         }
     }
 

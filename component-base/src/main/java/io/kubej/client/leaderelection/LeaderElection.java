@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Lease works; the others wait to take over when it stops renewing.
  *
  * <p>Leader election does not fence: a leader that stalls past the lease duration may still act
- * for a moment while another one has taken over. Upstream's answer, kept here, is to exit as
- * soon as the lease is lost (systemd restarts the process with fresh caches).
+ * for a moment while another one has taken over. Upstream's answer, kept by the components, is to
+ * exit as soon as the lease is lost ({@link io.kubej.component.ComponentRunner#exitFatally}).
  */
 public final class LeaderElection {
     private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
@@ -54,17 +54,6 @@ public final class LeaderElection {
                 .start();
         log.info("attempting to acquire leader lease {}/{} as {}", config.namespace(), config.name(), identity);
         return election;
-    }
-
-    /**
-     * What a component does when it loses the Lease while working: exit at once, as upstream
-     * does. Tests that run components in-process set {@code -Dkubej.inProcess=true} to keep the JVM.
-     */
-    public static void exitOnLostLease(String component) {
-        log.error("{}: leaderelection lost", component);
-        if (!Boolean.getBoolean("kubej.inProcess")) {
-            Runtime.getRuntime().halt(1);
-        }
     }
 
     static String hostname() {
