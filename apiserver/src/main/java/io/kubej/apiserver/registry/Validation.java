@@ -36,6 +36,16 @@ public final class Validation {
                 "Unsupported value: \"" + value + "\": supported values: \"" + String.join("\", \"", allowed) + "\"");
     }
 
+    /**
+     * The object's metadata as upstream's ValidateObjectMeta checks it here: the name by
+     * {@code rule}, then the labels' keys and values.
+     */
+    public static List<Cause> validateObjectMeta(ObjectNode object, NameRule rule) {
+        List<Cause> causes = new ArrayList<>(validateName(object, rule));
+        causes.addAll(validateLabels(object.path("metadata").get("labels"), "metadata.labels"));
+        return causes;
+    }
+
     /** Errors in metadata.name for a resource whose names follow rule. */
     public static List<Cause> validateName(ObjectNode object, NameRule rule) {
         List<Cause> causes = new ArrayList<>();

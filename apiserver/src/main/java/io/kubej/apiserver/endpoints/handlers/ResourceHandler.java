@@ -13,6 +13,7 @@ import io.kubej.apiserver.endpoints.request.RequestInfo;
 import io.kubej.apiserver.endpoints.request.ResponseWriter;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
+import io.kubej.apiserver.registry.Validation;
 import io.kubej.apiserver.registry.generic.Store;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
 import java.nio.charset.StandardCharsets;
@@ -142,8 +143,7 @@ public final class ResourceHandler {
             return false;
         }
         if (!v.equals("All")) {
-            throw StatusError.invalid("meta.k8s.io", optionsKind, "", List.of(new StatusError.Cause(
-                    "FieldValueNotSupported", "dryRun", "Unsupported value: \"" + v + "\": supported values: \"All\"")));
+            throw StatusError.invalid("meta.k8s.io", optionsKind, "", List.of(Validation.notSupported("dryRun", v, List.of("All"))));
         }
         return true;
     }

@@ -33,8 +33,7 @@ public final class NamespaceStrategy implements RESTStrategy {
 
     @Override
     public List<Cause> validate(ObjectNode ns) {
-        List<Cause> causes = new ArrayList<>(Validation.validateName(ns, Validation.NameRule.DNS1123_LABEL));
-        causes.addAll(Validation.validateLabels(ns.path("metadata").get("labels"), "metadata.labels"));
+        List<Cause> causes = new ArrayList<>(Validation.validateObjectMeta(ns, Validation.NameRule.DNS1123_LABEL));
         return causes;
     }
 

@@ -18,9 +18,7 @@ import java.util.List;
 public final class NodeStrategy implements RESTStrategy {
     @Override
     public List<Cause> validate(ObjectNode node) {
-        List<Cause> causes = new ArrayList<>(Validation.validateName(node, Validation.NameRule.DNS1123_SUBDOMAIN));
-        causes.addAll(Validation.validateLabels(node.path("metadata").get("labels"), "metadata.labels"));
-        return causes;
+        return Validation.validateObjectMeta(node, Validation.NameRule.DNS1123_SUBDOMAIN);
     }
 
     public static TableConvertor table() {

@@ -100,8 +100,7 @@ public final class PodStrategy implements RESTStrategy {
 
     @Override
     public List<Cause> validate(ObjectNode pod) {
-        List<Cause> causes = new ArrayList<>(Validation.validateName(pod, Validation.NameRule.DNS1123_SUBDOMAIN));
-        causes.addAll(Validation.validateLabels(pod.path("metadata").get("labels"), "metadata.labels"));
+        List<Cause> causes = new ArrayList<>(Validation.validateObjectMeta(pod, Validation.NameRule.DNS1123_SUBDOMAIN));
         causes.addAll(Validation.validatePodSpec(pod.get("spec"), "spec"));
         return causes;
     }
