@@ -3,26 +3,21 @@ package io.kubej.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.kubej.apiserver.admission.AdmissionChain;
 import io.kubej.apiserver.admission.NamespaceLifecycle;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.StatusError;
 import io.kubej.apiserver.authorization.Authorizer;
 import io.kubej.apiserver.endpoints.discovery.Discovery;
 import io.kubej.apiserver.endpoints.handlers.ResourceHandler;
-import io.kubej.apiserver.registry.Resource;
-import io.kubej.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
-import io.kubej.apiserver.registry.coordination.lease.LeaseStrategy;
-import io.kubej.apiserver.registry.core.configmap.ConfigStrategies;
-import io.kubej.apiserver.registry.core.endpoint.EndpointsStrategy;
-import io.kubej.apiserver.registry.core.event.EventStrategy;
-import io.kubej.apiserver.registry.core.namespace.NamespaceStrategy;
-import io.kubej.apiserver.registry.core.node.NodeStrategy;
-import io.kubej.apiserver.registry.core.pod.PodStrategy;
-import io.kubej.apiserver.registry.core.pod.PodTable;
+import io.kubej.apiserver.registry.BuiltinResources;
+import io.kubej.apiserver.registry.ResourceRegistry;
 import io.kubej.apiserver.registry.core.service.ClusterIPAllocator;
+import io.kubej.apiserver.registry.core.service.NodePortAllocator;
 import io.kubej.apiserver.registry.core.service.ServiceStrategy;
 import io.kubej.apiserver.registry.generic.Store;
 import io.kubej.apiserver.server.ApiServer;
+import io.kubej.apiserver.storage.ValueTransformer;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
 import io.kubej.component.Component;
 import io.kubej.component.ComponentRunner;
@@ -30,10 +25,7 @@ import io.kubej.component.GoOnlyFlags;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,9 +75,12 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     @Option(names = "--kubelet-https") String kubeletHttps;
     @Option(names = "--runtime-config") String runtimeConfig;
 
+    @Option(names = "--max-request-body-bytes", description = "the largest request body accepted; larger ones get 413")
+    public int maxRequestBodyBytes = 3 * 1024 * 1024;
+
     private Etcd3Storage storage;
     private ApiServer server;
-    private Map<String, Store> stores;
+    private ResourceRegistry registry;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeApiserver()).execute(args));
@@ -105,20 +100,19 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     @Override
     public void start() throws Exception {
         warnAboutFlagsNotHonouredYet();
-        storage = new Etcd3Storage(etcdClient());
-        String[] np = serviceNodePortRange.split("-");
-        ClusterIPAllocator ips = new ClusterIPAllocator(storage, etcdPrefix, serviceClusterIpRange);
-        stores = new LinkedHashMap<>();
-        for (Resource r : resources(new ServiceStrategy(ips, Integer.parseInt(np[0]), Integer.parseInt(np[1])))) {
-            stores.put(r.group() + "/" + r.plural(), new Store(r, storage, etcdPrefix));
-        }
+        storage = new Etcd3Storage(etcdClient(), etcdPrefix, ValueTransformer.IDENTITY);
+        ClusterIPAllocator ips = new ClusterIPAllocator(storage.markers("ranges/serviceips"), serviceClusterIpRange);
+        NodePortAllocator nodePorts = new NodePortAllocator(storage.markers("ranges/servicenodeports"), serviceNodePortRange);
+        registry = new ResourceRegistry(BuiltinResources.all(new ServiceStrategy(ips, nodePorts)), storage);
         String advertise = advertiseAddress != null ? advertiseAddress
                 : bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
-        server = new ApiServer(new ResourceHandler(stores, new NamespaceLifecycle(storage, etcdPrefix)),
-                new Discovery(stores.values().stream().map(Store::resource).toList(), () -> advertise + ":" + port()),
+        Store namespaces = registry.store("", "namespaces");
+        AdmissionChain admission = new AdmissionChain(List.of(new NamespaceLifecycle(name -> namespaces.find(null, name))));
+        server = new ApiServer(new ResourceHandler(registry, admission),
+                new Discovery(registry.resources(), () -> advertise + ":" + port()),
                 Authorizer.alwaysAllow(), this::isReady);
-        server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile);
-        new Bootstrap(stores, ips, advertise, port()).run();
+        server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile, maxRequestBodyBytes);
+        new Bootstrap(registry, ips, advertise, port()).run();
     }
 
     /** The port actually bound (differs from --secure-port when that is 0, as tests use). */
@@ -140,41 +134,6 @@ public final class KubeApiserver implements Component, Callable<Integer> {
             b.sslContext(io.grpc.netty.GrpcSslContexts.configure(ssl).build());
         }
         return b.build();
-    }
-
-    /** The resources the skeleton serves, with their upstream names and etcd keys. */
-    static List<Resource> resources(ServiceStrategy services) {
-        Set<String> meta = Set.of("metadata.name", "metadata.namespace");
-        return List.of(
-                new Resource("", "v1", "namespaces", "namespace", "Namespace", false, "namespaces", List.of("ns"), List.of(),
-                        Set.of("metadata.name", "status.phase"), List.of("status", "finalize"), new NamespaceStrategy(), NamespaceStrategy.table()),
-                new Resource("", "v1", "pods", "pod", "Pod", true, "pods", List.of("po"), List.of("all"),
-                        Set.of("metadata.name", "metadata.namespace", "spec.nodeName", "status.phase", "spec.schedulerName",
-                                "spec.restartPolicy", "spec.serviceAccountName", "status.podIP", "status.nominatedNodeName"),
-                        List.of("status", "binding"), new PodStrategy(), new PodTable()),
-                new Resource("", "v1", "nodes", "node", "Node", false, "minions", List.of("no"), List.of(),
-                        Set.of("metadata.name", "spec.unschedulable"), List.of("status"), new NodeStrategy(), NodeStrategy.table()),
-                new Resource("", "v1", "services", "service", "Service", true, "services/specs", List.of("svc"), List.of("all"),
-                        meta, List.of("status"), services, ServiceStrategy.table()),
-                new Resource("", "v1", "endpoints", "endpoints", "Endpoints", true, "services/endpoints", List.of("ep"), List.of(),
-                        meta, List.of(), new EndpointsStrategy(), EndpointsStrategy.table()),
-                new Resource("", "v1", "events", "event", "Event", true, "events", List.of("ev"), List.of(),
-                        Set.of("metadata.name", "metadata.namespace", "involvedObject.kind", "involvedObject.name",
-                                "involvedObject.namespace", "involvedObject.uid", "involvedObject.apiVersion",
-                                "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "type",
-                                "source", "reportingComponent"),
-                        List.of(), new EventStrategy(), EventStrategy.table()),
-                new Resource("", "v1", "configmaps", "configmap", "ConfigMap", true, "configmaps", List.of("cm"), List.of(),
-                        meta, List.of(), ConfigStrategies.plain(o -> { }), ConfigStrategies.configMapTable()),
-                new Resource("", "v1", "secrets", "secret", "Secret", true, "secrets", List.of(), List.of(),
-                        Set.of("metadata.name", "metadata.namespace", "type"), List.of(), ConfigStrategies.secret(), ConfigStrategies.secretTable()),
-                new Resource("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, "serviceaccounts", List.of("sa"), List.of(),
-                        meta, List.of(), ConfigStrategies.plain(o -> { }), ConfigStrategies.serviceAccountTable()),
-                new Resource("apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, "replicasets", List.of("rs"), List.of("all"),
-                        Set.of("metadata.name", "metadata.namespace", "status.replicas"), List.of("status", "scale"),
-                        new ReplicaSetStrategy(), ReplicaSetStrategy.table()),
-                new Resource("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, "leases", List.of(), List.of(),
-                        meta, List.of(), new LeaseStrategy(), LeaseStrategy.table()));
     }
 
     private void warnAboutFlagsNotHonouredYet() {
@@ -224,9 +183,9 @@ public final class KubeApiserver implements Component, Callable<Integer> {
      * {@code kubernetes} Service (first IP of the service range, port 443) whose endpoints are
      * this API server's advertise address and secure port.
      */
-    record Bootstrap(Map<String, Store> stores, ClusterIPAllocator ips, String advertise, int port) {
+    record Bootstrap(ResourceRegistry registry, ClusterIPAllocator ips, String advertise, int port) {
         void run() {
-            Store namespaces = stores.get("/namespaces");
+            Store namespaces = registry.store("", "namespaces");
             for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
                 ObjectNode o = Json.object();
                 Json.metadata(o).put("name", ns);
@@ -238,16 +197,16 @@ public final class KubeApiserver implements Component, Callable<Integer> {
             ObjectNode spec = Json.obj(svc, "spec");
             spec.put("clusterIP", ips.first());
             spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP").put("targetPort", port);
-            createIfMissing(stores.get("/services"), "default", svc);
+            createIfMissing(registry.store("", "services"), "default", svc);
             ObjectNode ep = Json.object();
             Json.metadata(ep).put("name", "kubernetes");
             Json.obj(Json.metadata(ep), "labels").put("endpointslice.kubernetes.io/skip-mirror", "true");
             ObjectNode subset = ep.putArray("subsets").addObject();
             subset.putArray("addresses").addObject().put("ip", advertise);
             subset.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
-            Store endpoints = stores.get("/endpoints");
+            Store endpoints = registry.store("", "endpoints");
             if (!createIfMissing(endpoints, "default", ep.deepCopy())) {
-                endpoints.update("default", "kubernetes", null, cur -> {
+                endpoints.update("default", "kubernetes", cur -> {
                     cur.set("subsets", ep.get("subsets"));
                     Json.metadata(cur).remove("resourceVersion");
                     return cur;

@@ -596,4 +596,190 @@ class KubeApiserverIT {
         }
         assertThat(client.pods().inNamespace(ns).withName("p").get().getSpec().getNodeName()).isNull();
     }
+
+    /** A request with a body, answering the headers too when asked (Warning headers). */
+    static Http send(String method, String path, String contentType, byte[] body, boolean withHeaders) throws IOException, InterruptedException {
+        Path pki = dir.resolve("pki");
+        Path file = Files.createTempFile(dir, "body", ".json");
+        Files.write(file, body);
+        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-X", method, "--cacert", pki.resolve("ca.pem").toString(),
+                "--cert", pki.resolve("admin.pem").toString(), "--key", pki.resolve("admin-key.pem").toString(),
+                "-H", "Content-Type: " + contentType, "--data-binary", "@" + file, "-w", "\n%{http_code}"));
+        if (withHeaders) {
+            cmd.add("-i");
+        }
+        cmd.add("https://127.0.0.1:" + apiserver.port() + path);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        int nl = out.lastIndexOf('\n');
+        return new Http(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
+    }
+
+    static Http post(String path, String json, boolean withHeaders) throws IOException, InterruptedException {
+        return send("POST", path, "application/json", json.getBytes(StandardCharsets.UTF_8), withHeaders);
+    }
+
+    @Test
+    void deletingANamespaceMakesItTerminatingUntilItsFinalizerIsRemoved() throws Exception {
+        String ns = newNamespace();
+        client.namespaces().withName(ns).delete();
+        var terminating = client.namespaces().withName(ns).get();
+        assertThat(terminating.getStatus().getPhase()).isEqualTo("Terminating");
+        assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotNull();
+        Http create = post("/api/v1/namespaces/" + ns + "/configmaps", "{\"metadata\":{\"name\":\"late\"}}", false);
+        assertThat(create.code()).isEqualTo(403);
+        assertThat(create.body()).contains("unable to create new content in namespace " + ns + " because it is being terminated");
+        // a second delete changes nothing
+        String rv = terminating.getMetadata().getResourceVersion();
+        client.namespaces().withName(ns).delete();
+        assertThat(client.namespaces().withName(ns).get().getMetadata().getResourceVersion()).isEqualTo(rv);
+        // what the namespace controller does once the namespace is empty
+        terminating.getSpec().setFinalizers(List.of());
+        Http fin = send("PUT", "/api/v1/namespaces/" + ns + "/finalize", "application/json",
+                io.fabric8.kubernetes.client.utils.Serialization.asJson(terminating).getBytes(StandardCharsets.UTF_8), false);
+        assertThat(fin.code()).as(fin.body()).isEqualTo(200);
+        assertThat(client.namespaces().withName(ns).get()).isNull();
+    }
+
+    @Test
+    void systemNamespacesMayNotBeDeleted() throws Exception {
+        Http r = curl("DELETE", "/api/v1/namespaces/kube-system");
+        assertThat(r.code()).isEqualTo(403);
+        assertThat(r.body()).contains("namespaces \\\"kube-system\\\" is forbidden: this namespace may not be deleted");
+        assertThat(client.namespaces().withName("kube-system").get().getStatus().getPhase()).isEqualTo("Active");
+    }
+
+    @Test
+    void unknownFieldsAreDroppedWithAWarningByDefaultAndSilentlyWithIgnore() throws Exception {
+        String ns = newNamespace();
+        Http warn = post("/api/v1/namespaces/" + ns + "/configmaps",
+                "{\"metadata\":{\"name\":\"w\"},\"data\":{\"k\":\"v\"},\"bogus\":1}", true);
+        assertThat(warn.code()).isEqualTo(201);
+        assertThat(warn.body()).contains("Warning: 299 - \"unknown field \\\"bogus\\\"\"");
+        Http ignore = post("/api/v1/namespaces/" + ns + "/configmaps?fieldValidation=Ignore",
+                "{\"metadata\":{\"name\":\"i\"},\"bogus\":1}", true);
+        assertThat(ignore.code()).isEqualTo(201);
+        assertThat(ignore.body()).doesNotContain("Warning:");
+        String stored = curl("GET", "/api/v1/namespaces/" + ns + "/configmaps/w").body();
+        assertThat(stored).contains("\"k\":\"v\"").doesNotContain("bogus");
+        Http strict = post("/api/v1/namespaces/" + ns + "/configmaps?fieldValidation=Strict",
+                "{\"metadata\":{\"name\":\"s\"},\"bogus\":1}", false);
+        assertThat(strict.code()).isEqualTo(400);
+        assertThat(strict.body()).contains("strict decoding error: unknown field \\\"bogus\\\"");
+        assertThat(client.configMaps().inNamespace(ns).withName("s").get()).isNull();
+    }
+
+    @Test
+    void duplicateFieldsFailUnderStrictAndWarnOtherwise() throws Exception {
+        String ns = newNamespace();
+        String body = "{\"metadata\":{\"name\":\"d\"},\"data\":{\"k\":\"1\",\"k\":\"2\"}}";
+        Http strict = post("/api/v1/namespaces/" + ns + "/configmaps?fieldValidation=Strict", body, false);
+        assertThat(strict.code()).isEqualTo(400);
+        assertThat(strict.body()).contains("strict decoding error: duplicate field");
+        Http warn = post("/api/v1/namespaces/" + ns + "/configmaps", body, true);
+        assertThat(warn.code()).isEqualTo(201);
+        assertThat(warn.body()).contains("duplicate field");
+        assertThat(client.configMaps().inNamespace(ns).withName("d").get().getData()).containsEntry("k", "2");
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413AndNothingIsWritten() throws Exception {
+        String ns = newNamespace();
+        String big = "{\"metadata\":{\"name\":\"big\"},\"data\":{\"k\":\"" + "x".repeat(3 * 1024 * 1024 + 10) + "\"}}";
+        Http r = post("/api/v1/namespaces/" + ns + "/configmaps", big, false);
+        assertThat(r.code()).isEqualTo(413);
+        assertThat(r.body()).contains("\"reason\":\"RequestEntityTooLarge\"");
+        assertThat(client.configMaps().inNamespace(ns).withName("big").get()).isNull();
+    }
+
+    @Test
+    void badRequestsGetUpstreamCodesAndWriteNothing() throws Exception {
+        String ns = newNamespace();
+        Http wrongVersion = post("/api/v1/namespaces/" + ns + "/configmaps",
+                "{\"apiVersion\":\"apps/v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\"}}", false);
+        assertThat(wrongVersion.code()).isEqualTo(400);
+        assertThat(wrongVersion.body()).contains("does not match the expected API version (v1)");
+        Http malformed = post("/api/v1/namespaces/" + ns + "/configmaps", "{\"metadata\":", false);
+        assertThat(malformed.code()).isEqualTo(400);
+        Http badName = post("/api/v1/namespaces/" + ns + "/configmaps", "{\"metadata\":{\"name\":\"Not_A_Name\"}}", false);
+        assertThat(badName.code()).isEqualTo(422);
+        assertThat(badName.body()).contains("\"field\":\"metadata.name\"");
+        Http badLabel = post("/api/v1/namespaces/" + ns + "/configmaps",
+                "{\"metadata\":{\"name\":\"l\",\"labels\":{\"a\":\"-bad-\"}}}", false);
+        assertThat(badLabel.code()).isEqualTo(422);
+        assertThat(curl("GET", "/api/v1/namespaces/" + ns + "/nodes").code()).isEqualTo(404);
+        assertThat(curl("GET", "/apis/apps/v1/namespaces/" + ns + "/nosuchthings").code()).isEqualTo(404);
+        assertThat(client.configMaps().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void nodePortsAreAllocatedOnceAndReleasedOnDelete() throws Exception {
+        String ns = newNamespace();
+        String svc = "{\"metadata\":{\"name\":\"%s\"},\"spec\":{\"type\":\"NodePort\",\"ports\":[{\"port\":80,\"nodePort\":%d}]}}";
+        assertThat(post("/api/v1/namespaces/" + ns + "/services", svc.formatted("first", 30080), false).code()).isEqualTo(201);
+        Http taken = post("/api/v1/namespaces/" + ns + "/services", svc.formatted("second", 30080), false);
+        assertThat(taken.code()).isEqualTo(422);
+        assertThat(taken.body()).contains("spec.ports[0].nodePort").contains("provided port is already allocated");
+        Http outside = post("/api/v1/namespaces/" + ns + "/services", svc.formatted("third", 80), false);
+        assertThat(outside.code()).isEqualTo(422);
+        assertThat(outside.body()).contains("provided port is not in the valid range. The range of valid ports is 30000-32767");
+        var auto = client.services().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("auto").endMetadata().withNewSpec().withType("LoadBalancer")
+                .withExternalTrafficPolicy("Local").addNewPort().withPort(80).endPort().endSpec().build()).create();
+        assertThat(auto.getSpec().getPorts().get(0).getNodePort()).isBetween(30000, 32767);
+        assertThat(auto.getSpec().getHealthCheckNodePort()).isBetween(30000, 32767).isNotEqualTo(auto.getSpec().getPorts().get(0).getNodePort());
+        client.services().inNamespace(ns).withName("first").delete();
+        assertThat(post("/api/v1/namespaces/" + ns + "/services", svc.formatted("second", 30080), false).code()).isEqualTo(201);
+    }
+
+    @Test
+    void secretStringDataIsStoredAsDataAndImmutableConfigMapsRefuseChanges() throws Exception {
+        String ns = newNamespace();
+        assertThat(post("/api/v1/namespaces/" + ns + "/secrets",
+                "{\"metadata\":{\"name\":\"s\"},\"stringData\":{\"password\":\"hunter2\"}}", false).code()).isEqualTo(201);
+        var secret = client.secrets().inNamespace(ns).withName("s").get();
+        assertThat(secret.getType()).isEqualTo("Opaque");
+        assertThat(secret.getData()).containsEntry("password", java.util.Base64.getEncoder().encodeToString("hunter2".getBytes(StandardCharsets.UTF_8)));
+        assertThat(secret.getStringData()).isNullOrEmpty();
+        Http tls = post("/api/v1/namespaces/" + ns + "/secrets",
+                "{\"metadata\":{\"name\":\"t\"},\"type\":\"kubernetes.io/tls\",\"data\":{\"tls.crt\":\"eA==\"}}", false);
+        assertThat(tls.code()).isEqualTo(422);
+        assertThat(tls.body()).contains("data[tls.key]");
+        client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("frozen").endMetadata().withImmutable(true).addToData("k", "v").build()).create();
+        Http change = send("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/frozen", "application/merge-patch+json",
+                "{\"data\":{\"k\":\"w\"}}".getBytes(StandardCharsets.UTF_8), false);
+        assertThat(change.code()).isEqualTo(422);
+        assertThat(change.body()).contains("field is immutable when `immutable` is set");
+        assertThat(client.configMaps().inNamespace(ns).withName("frozen").get().getData()).containsEntry("k", "v");
+    }
+
+    @Test
+    void clusterIpIsImmutableOnUpdate() throws Exception {
+        String ns = newNamespace();
+        var svc = client.services().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("fixed").endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
+        String other = svc.getSpec().getClusterIP().endsWith(".200") ? "10.32.0.201" : "10.32.0.200";
+        Http r = send("PATCH", "/api/v1/namespaces/" + ns + "/services/fixed", "application/merge-patch+json",
+                ("{\"spec\":{\"clusterIP\":\"" + other + "\",\"clusterIPs\":[\"" + other + "\"]}}").getBytes(StandardCharsets.UTF_8), false);
+        assertThat(r.code()).isEqualTo(422);
+        assertThat(r.body()).contains("\"field\":\"spec.clusterIPs[0]\"");
+    }
+
+    @Test
+    void aRepeatedDeleteOfATerminatingObjectKeepsItsResourceVersion() {
+        String ns = newNamespace();
+        client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("held").addToFinalizers("example.com/hold").endMetadata().build()).create();
+        client.configMaps().inNamespace(ns).withName("held").delete();
+        String rv = client.configMaps().inNamespace(ns).withName("held").get().getMetadata().getResourceVersion();
+        client.configMaps().inNamespace(ns).withName("held").delete();
+        assertThat(client.configMaps().inNamespace(ns).withName("held").get().getMetadata().getResourceVersion()).isEqualTo(rv);
+        client.configMaps().inNamespace(ns).withName("held").edit(cm -> {
+            cm.getMetadata().setFinalizers(List.of());
+            return cm;
+        });
+        assertThat(client.configMaps().inNamespace(ns).withName("held").get()).isNull();
+    }
 }

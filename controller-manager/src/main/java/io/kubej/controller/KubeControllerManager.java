@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import io.kubej.client.Clients;
 import io.kubej.client.leaderelection.LeaderElection;
@@ -14,6 +15,7 @@ import io.kubej.component.ComponentRunner;
 import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
 import io.kubej.controller.endpoints.EndpointsController;
+import io.kubej.controller.namespace.NamespaceController;
 import io.kubej.controller.garbagecollector.GarbageCollector;
 import io.kubej.controller.replicaset.ReplicaSetController;
 import java.nio.file.Path;
@@ -47,7 +49,8 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     static final List<List<String>> KNOWN = List.of(
             List.of("replicaset-controller", "replicaset"),
             List.of("endpoints-controller", "endpoint"),
-            List.of("garbage-collector-controller", "garbagecollector"));
+            List.of("garbage-collector-controller", "garbagecollector"),
+            List.of("namespace-controller", "namespace"));
 
     @Mixin
     GoOnlyFlags goFlags = new GoOnlyFlags();
@@ -92,6 +95,9 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
     @Option(names = "--concurrent-gc-syncs", defaultValue = "20")
     int concurrentGcSyncs = 20;
+
+    @Option(names = "--concurrent-namespace-syncs", defaultValue = "10")
+    int concurrentNamespaceSyncs = 10;
 
     // accepted for the hard way's unit file; not honoured (yet)
     @Option(names = "--cluster-cidr") String clusterCidr;
@@ -184,6 +190,11 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             Controller c = new GarbageCollector(client, pods, replicaSets);
             running.add(c);
             runs.add(() -> run(c, concurrentGcSyncs, cacheSyncTimeout));
+        }
+        if (enabled("namespace-controller")) {
+            Controller c = new NamespaceController(client, informers.sharedIndexInformerFor(Namespace.class, 0));
+            running.add(c);
+            runs.add(() -> run(c, concurrentNamespaceSyncs, cacheSyncTimeout));
         }
         informers.startAllRegisteredInformers();
         // each controller waits for its own caches before its workers start

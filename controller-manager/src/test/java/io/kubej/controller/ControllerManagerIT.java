@@ -210,6 +210,22 @@ class ControllerManagerIT {
     }
 
     @Test
+    void deletingANamespaceDeletesEverythingInItThenTheNamespace() {
+        String ns = newNamespace();
+        client.apps().replicaSets().inNamespace(ns).resource(replicaSet("inside", 2)).create();
+        client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("settings").endMetadata().addToData("k", "v").build()).create();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(activePods(ns, "inside")).hasSize(2));
+        client.namespaces().withName(ns).delete();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.namespaces().withName(ns).get()).isNull());
+        // the name is reused: nothing of the old namespace comes back
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.apps().replicaSets().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.configMaps().inNamespace(ns).withName("settings").get()).isNull();
+    }
+
+    @Test
     void foregroundDeletionRemovesThePodsBeforeTheReplicaSet() {
         String ns = newNamespace();
         client.apps().replicaSets().inNamespace(ns).resource(replicaSet("fg", 2)).create();

@@ -1,28 +1,40 @@
 package io.kubej.apiserver.admission;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.StatusError;
-import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The NamespaceLifecycle admission plugin (upstream {@code plugin/pkg/admission/namespace/lifecycle}):
- * nothing is created in a namespace that does not exist or is being deleted.
+ * nothing is created in a namespace that does not exist or is being deleted, and the
+ * namespaces the system itself lives in cannot be deleted.
  */
-public final class NamespaceLifecycle {
-    private final Etcd3Storage storage;
-    private final String prefix;
+public final class NamespaceLifecycle implements AdmissionPlugin {
+    /** Upstream's immortal namespaces. */
+    static final Set<String> IMMORTAL = Set.of("default", "kube-system", "kube-public");
 
-    public NamespaceLifecycle(Etcd3Storage storage, String etcdPrefix) {
-        this.storage = storage;
-        this.prefix = etcdPrefix;
+    private final Function<String, Optional<ObjectNode>> namespaces;
+
+    /** @param namespaces reads a namespace by name */
+    public NamespaceLifecycle(Function<String, Optional<ObjectNode>> namespaces) {
+        this.namespaces = namespaces;
     }
 
-    public void admit(String namespace, String operation) {
-        var ns = storage.get(prefix + "/namespaces/" + namespace);
-        if (ns.isEmpty()) {
-            throw StatusError.notFound("", "namespaces", namespace);
+    @Override
+    public void admit(Attributes a) {
+        boolean isNamespace = a.resource().group().isEmpty() && a.resource().plural().equals("namespaces");
+        if (isNamespace && a.operation().equals("DELETE") && a.subresource().isEmpty() && IMMORTAL.contains(a.name())) {
+            throw StatusError.forbiddenOn("", "namespaces", a.name(), "this namespace may not be deleted");
         }
-        if (operation.equals("create") && ns.get().object().path("metadata").has("deletionTimestamp")) {
-            throw StatusError.forbidden("unable to create new content in namespace " + namespace + " because it is being terminated");
+        if (!a.resource().namespaced() || !a.operation().equals("CREATE")) {
+            return;
+        }
+        ObjectNode ns = namespaces.apply(a.namespace()).orElseThrow(() -> StatusError.notFound("", "namespaces", a.namespace()));
+        if (ns.path("metadata").has("deletionTimestamp")) {
+            throw StatusError.forbiddenOn(a.resource().group(), a.resource().plural(), a.name(),
+                    "unable to create new content in namespace " + a.namespace() + " because it is being terminated");
         }
     }
 }

@@ -20,6 +20,10 @@ public final class FieldSelector {
         this.terms = terms;
     }
 
+    public static FieldSelector everything() {
+        return new FieldSelector(List.of());
+    }
+
     public static FieldSelector parse(String s, Set<String> supported, String resource) {
         List<Term> terms = new ArrayList<>();
         if (s == null || s.isBlank()) {

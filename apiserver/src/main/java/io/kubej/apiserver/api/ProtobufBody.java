@@ -13,8 +13,9 @@ import java.util.Arrays;
  * <p>The wire format is the magic bytes {@code k8s\0} and a {@code runtime.Unknown} envelope
  * (1: typeMeta{1: apiVersion, 2: kind}, 2: raw object bytes). kubej stores JSON, and decoding
  * every Kubernetes type would need all of upstream's generated.proto schemas; it decodes the
- * kinds kubectl creates this way for resources kubej serves (Namespace: 1 metadata, 2 spec
- * {1 finalizers}; ConfigMap; Secret; ServiceAccount) and answers 415 for the rest, so the user can fall back to {@code -f} (JSON).
+ * kinds kubectl creates this way for resources kubej serves (Namespace, ConfigMap, Secret,
+ * ServiceAccount), each registration naming its decoder, and answers 415 for the rest, so the
+ * user can fall back to {@code -f} (JSON).
  */
 public final class ProtobufBody {
     public static final String CONTENT_TYPE = "application/vnd.kubernetes.protobuf";
@@ -23,7 +24,11 @@ public final class ProtobufBody {
     private ProtobufBody() {
     }
 
-    public static ObjectNode toJson(byte[] body) {
+    /**
+     * Decodes the envelope, then the object with the decoder r's registration names; a kind
+     * registered without one is 415, so the user can fall back to a manifest (JSON).
+     */
+    public static ObjectNode toJson(byte[] body, io.kubej.apiserver.registry.Resource r) {
         if (body.length < 4 || !Arrays.equals(Arrays.copyOf(body, 4), MAGIC)) {
             throw StatusError.badRequest("protobuf body without the k8s magic prefix");
         }
@@ -48,51 +53,54 @@ public final class ProtobufBody {
                     default -> in.skipField(tag);
                 }
             }
-            if (kind.equals("ConfigMap") || kind.equals("Secret")) {
-                return configObject(apiVersion, kind, raw);
-            }
-            if (kind.equals("ServiceAccount")) {
-                // 1 metadata, 4 automountServiceAccountToken; kubectl create sets nothing else
-                ObjectNode sa = Json.object();
-                sa.put("apiVersion", apiVersion).put("kind", kind);
-                CodedInputStream in2 = CodedInputStream.newInstance(raw);
-                for (int tag = in2.readTag(); tag != 0; tag = in2.readTag()) {
-                    switch (tag >>> 3) {
-                        case 1 -> sa.set("metadata", objectMeta(in2.readBytes().newCodedInput()));
-                        case 4 -> sa.put("automountServiceAccountToken", in2.readBool());
-                        default -> in2.skipField(tag);
-                    }
-                }
-                return sa;
-            }
-            if (!kind.equals("Namespace")) {
-                throw new StatusError(415, "UnsupportedMediaType", "kubej accepts " + kind
+            if (r.protobuf() == null || !kind.equals(r.kind())) {
+                throw new StatusError(415, "UnsupportedMediaType", "kubej accepts " + (kind.isEmpty() ? r.kind() : kind)
                         + " only as JSON; create it from a manifest (kubectl create -f)", null);
             }
-            ObjectNode obj = Json.object();
-            obj.put("apiVersion", apiVersion).put("kind", kind);
-            CodedInputStream ns = CodedInputStream.newInstance(raw);
-            for (int tag = ns.readTag(); tag != 0; tag = ns.readTag()) {
-                switch (tag >>> 3) {
-                    case 1 -> obj.set("metadata", objectMeta(ns.readBytes().newCodedInput()));
-                    case 2 -> {
-                        ArrayNode fin = Json.obj(obj, "spec").putArray("finalizers");
-                        CodedInputStream spec = ns.readBytes().newCodedInput();
-                        for (int t = spec.readTag(); t != 0; t = spec.readTag()) {
-                            if (t >>> 3 == 1) {
-                                fin.add(spec.readString());
-                            } else {
-                                spec.skipField(t);
-                            }
-                        }
-                    }
-                    default -> ns.skipField(tag);
-                }
-            }
-            return obj;
+            return r.protobuf().decode(apiVersion, kind, raw);
         } catch (IOException e) {
             throw StatusError.badRequest("couldn't decode the protobuf body: " + e.getMessage());
         }
+    }
+
+    /** ServiceAccount: 1 metadata, 4 automountServiceAccountToken; kubectl create sets nothing else. */
+    public static ObjectNode serviceAccount(String apiVersion, String kind, byte[] raw) throws IOException {
+        ObjectNode sa = Json.object();
+        sa.put("apiVersion", apiVersion).put("kind", kind);
+        CodedInputStream in = CodedInputStream.newInstance(raw);
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            switch (tag >>> 3) {
+                case 1 -> sa.set("metadata", objectMeta(in.readBytes().newCodedInput()));
+                case 4 -> sa.put("automountServiceAccountToken", in.readBool());
+                default -> in.skipField(tag);
+            }
+        }
+        return sa;
+    }
+
+    /** Namespace: 1 metadata, 2 spec {1 finalizers}. */
+    public static ObjectNode namespace(String apiVersion, String kind, byte[] raw) throws IOException {
+        ObjectNode obj = Json.object();
+        obj.put("apiVersion", apiVersion).put("kind", kind);
+        CodedInputStream ns = CodedInputStream.newInstance(raw);
+        for (int tag = ns.readTag(); tag != 0; tag = ns.readTag()) {
+            switch (tag >>> 3) {
+                case 1 -> obj.set("metadata", objectMeta(ns.readBytes().newCodedInput()));
+                case 2 -> {
+                    ArrayNode fin = Json.obj(obj, "spec").putArray("finalizers");
+                    CodedInputStream spec = ns.readBytes().newCodedInput();
+                    for (int t = spec.readTag(); t != 0; t = spec.readTag()) {
+                        if (t >>> 3 == 1) {
+                            fin.add(spec.readString());
+                        } else {
+                            spec.skipField(t);
+                        }
+                    }
+                }
+                default -> ns.skipField(tag);
+            }
+        }
+        return obj;
     }
 
     /**
@@ -100,7 +108,7 @@ public final class ProtobufBody {
      * Secret: 1 metadata, 2 data map&lt;string,bytes&gt;, 3 type, 4 stringData, 5 immutable.
      * Bytes become base64, as in JSON.
      */
-    private static ObjectNode configObject(String apiVersion, String kind, byte[] raw) throws IOException {
+    public static ObjectNode configObject(String apiVersion, String kind, byte[] raw) throws IOException {
         boolean secret = kind.equals("Secret");
         ObjectNode obj = Json.object();
         obj.put("apiVersion", apiVersion).put("kind", kind);

@@ -107,6 +107,17 @@ public final class StatusError extends RuntimeException {
         return new StatusError(403, "Forbidden", message, null);
     }
 
+    /** A refusal about one object, as admission words it: {@code pods "web" is forbidden: <why>}. */
+    public static StatusError forbiddenOn(String group, String resource, String name, String why) {
+        return new StatusError(403, "Forbidden", qualified(group, resource) + " \"" + name + "\" is forbidden: " + why,
+                details(name, group, resource));
+    }
+
+    /** A body over {@code --max-request-body-bytes}. */
+    public static StatusError requestEntityTooLarge(long limit) {
+        return new StatusError(413, "RequestEntityTooLarge", "Request entity too large: limit is " + limit, null);
+    }
+
     public static StatusError methodNotSupported(String resource, String verb) {
         return new StatusError(405, "MethodNotAllowed", verb + " is not supported on resources of kind \"" + resource + "\"", null);
     }

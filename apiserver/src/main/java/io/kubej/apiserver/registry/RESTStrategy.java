@@ -6,10 +6,19 @@ import java.util.List;
 
 /**
  * What differs between resources on the write path (upstream: {@code rest.RESTCreateStrategy}
- * and friends in each {@code pkg/registry/<group>/<resource>/strategy.go}): defaulting, status
- * handling, validation and, for pods, graceful deletion.
+ * and friends in each {@code pkg/registry/<group>/<resource>/strategy.go}, plus the generic
+ * store's BeginCreate/BeginUpdate hooks): defaulting, status handling, validation, allocation
+ * and graceful deletion.
  */
 public interface RESTStrategy {
+
+    /** Called after a write was attempted: success says whether it happened (upstream {@code FinishFunc}). */
+    @FunctionalInterface
+    interface FinishFunc {
+        FinishFunc NOTHING = success -> { };
+
+        void finish(boolean success);
+    }
 
     /** Whether the resource has a status that main-resource writes must not change. */
     default boolean hasStatus() {
@@ -29,12 +38,43 @@ public interface RESTStrategy {
         return List.of();
     }
 
+    /** Field errors only an update can have: changes to immutable fields (upstream {@code ValidateUpdate}). */
+    default List<Cause> validateUpdate(ObjectNode object, ObjectNode old) {
+        return List.of();
+    }
+
+    /**
+     * Just before a validated object is written for the first time: claim what it needs from
+     * shared pools (a Service's ClusterIP and node ports). The returned function gives them back
+     * when the write did not happen.
+     */
+    default FinishFunc beginCreate(ObjectNode object) {
+        return FinishFunc.NOTHING;
+    }
+
+    /** Like {@link #beginCreate} for an update that may need new claims (a Service turned NodePort). */
+    default FinishFunc beginUpdate(ObjectNode object, ObjectNode old) {
+        return FinishFunc.NOTHING;
+    }
+
     /**
      * Seconds to wait before removing this object on delete, or 0 to remove it now (upstream
      * {@code RESTGracefulDeleteStrategy}; only pods bound to a node are deleted gracefully).
      */
     default long gracePeriodSeconds(ObjectNode object, Long requested) {
         return 0;
+    }
+
+    /**
+     * Whether a deleted object stays (marked) for a reason other than metadata.finalizers: a
+     * namespace waits for its spec.finalizers, i.e. for its contents to be deleted.
+     */
+    default boolean keepsWhileFinalizing(ObjectNode object) {
+        return false;
+    }
+
+    /** Changes to an object being marked for deletion (a namespace becomes Terminating). */
+    default void prepareForDelete(ObjectNode object) {
     }
 
     /** Called once an object is removed from storage (e.g. release a service's ClusterIP). */

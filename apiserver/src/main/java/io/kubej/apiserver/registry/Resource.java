@@ -1,21 +1,44 @@
 package io.kubej.apiserver.registry;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * One REST resource the server serves: its names as discovery shows them, where it lives in
- * etcd, and its strategy and printer.
+ * One resource the API server serves: the single registration everything else reads
+ * (upstream spreads this over {@code pkg/apis/<group>} and {@code pkg/registry/<group>/<resource>/storage}).
+ * Discovery shows its names, verbs and subresources; strict field validation decodes into its
+ * model class; strategic merge patch follows its patch metadata; the generic store applies its
+ * strategy and keeps it under its etcd prefix. Adding a kind means writing one of these.
  *
- * @param etcdResource the key segment under the prefix; upstream keeps some historic names
- *                     (nodes are {@code minions}, services {@code services/specs})
- * @param fieldLabels  the fields a fieldSelector may use
- * @param subresources e.g. {@code status}, {@code binding}, {@code scale}
+ * @param model        the typed (fabric8) model of the kind: which fields exist, for
+ *                     {@code fieldValidation} and for pruning unknown fields; null for custom resources
+ * @param etcdResource the key segment under {@code --etcd-prefix}; upstream keeps some historic
+ *                     names (nodes are {@code minions}, services {@code services/specs})
+ * @param fieldLabels  the fields a fieldSelector may use ({@code metadata.name} and, when
+ *                     namespaced, {@code metadata.namespace} always)
+ * @param protobuf     decodes this kind's protobuf body, or null when kubej accepts only JSON for it
+ * @param nameRule     what metadata.name must look like (a DNS-1123 subdomain unless the kind says otherwise)
  */
-public record Resource(String group, String version, String plural, String singular, String kind,
-                       boolean namespaced, String etcdResource, List<String> shortNames,
-                       List<String> categories, Set<String> fieldLabels, List<String> subresources,
-                       RESTStrategy strategy, TableConvertor table) {
+public record Resource(String group, String version, String kind, String plural, String singular,
+                       boolean namespaced, List<String> shortNames, List<String> categories, Set<String> verbs,
+                       Class<?> model, String etcdResource, Set<String> fieldLabels, RESTStrategy strategy,
+                       TableConvertor table, List<Subresource> subresources, PatchMeta patchMeta,
+                       ProtobufDecoder protobuf, Validation.NameRule nameRule) {
+
+    /** The verbs of an ordinary stored resource. */
+    public static final Set<String> STORED_VERBS = Set.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+    /** Decodes the raw bytes of a {@code runtime.Unknown} envelope into this kind's JSON. */
+    @FunctionalInterface
+    public interface ProtobufDecoder {
+        ObjectNode decode(String apiVersion, String kind, byte[] raw) throws java.io.IOException;
+    }
 
     public String groupVersion() {
         return group.isEmpty() ? version : group + "/" + version;
@@ -24,5 +47,136 @@ public record Resource(String group, String version, String plural, String singu
     /** {@code pods} or {@code replicasets.apps}, as messages name a resource. */
     public String qualifiedName() {
         return group.isEmpty() ? plural : plural + "." + group;
+    }
+
+    public Optional<Subresource> subresource(String name) {
+        return subresources.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public static Builder builder(String group, String version, String kind) {
+        return new Builder(group, version, kind);
+    }
+
+    /**
+     * Builds a registration with upstream's conventions as defaults: plural = lower-case kind +
+     * "s", singular = lower-case kind, namespaced, stored under the plural, a NAME/AGE table.
+     */
+    public static final class Builder {
+        private final String group;
+        private final String version;
+        private final String kind;
+        private String plural;
+        private String singular;
+        private boolean namespaced = true;
+        private final List<String> shortNames = new ArrayList<>();
+        private final List<String> categories = new ArrayList<>();
+        private Set<String> verbs = STORED_VERBS;
+        private Class<?> model;
+        private String etcdResource;
+        private final Set<String> fieldLabels = new LinkedHashSet<>();
+        private RESTStrategy strategy;
+        private TableConvertor table;
+        private final List<Subresource> subresources = new ArrayList<>();
+        private PatchMeta patchMeta = PatchMeta.OBJECT;
+        private ProtobufDecoder protobuf;
+        private Validation.NameRule nameRule = Validation.NameRule.DNS1123_SUBDOMAIN;
+
+        private Builder(String group, String version, String kind) {
+            this.group = group;
+            this.version = version;
+            this.kind = kind;
+        }
+
+        public Builder plural(String p) {
+            plural = p;
+            return this;
+        }
+
+        public Builder singular(String s) {
+            singular = s;
+            return this;
+        }
+
+        public Builder clusterScoped() {
+            namespaced = false;
+            return this;
+        }
+
+        public Builder shortNames(String... names) {
+            shortNames.addAll(List.of(names));
+            return this;
+        }
+
+        public Builder categories(String... names) {
+            categories.addAll(List.of(names));
+            return this;
+        }
+
+        /** Only these verbs (e.g. create-only review resources). */
+        public Builder verbs(String... v) {
+            verbs = Set.of(v);
+            return this;
+        }
+
+        public Builder model(Class<?> m) {
+            model = m;
+            return this;
+        }
+
+        public Builder etcdResource(String segment) {
+            etcdResource = segment;
+            return this;
+        }
+
+        public Builder fieldLabels(String... labels) {
+            fieldLabels.addAll(List.of(labels));
+            return this;
+        }
+
+        public Builder strategy(RESTStrategy s) {
+            strategy = s;
+            return this;
+        }
+
+        public Builder table(TableConvertor t) {
+            table = t;
+            return this;
+        }
+
+        public Builder subresource(Subresource s) {
+            subresources.add(s);
+            return this;
+        }
+
+        public Builder patchMeta(PatchMeta p) {
+            patchMeta = p;
+            return this;
+        }
+
+        public Builder protobuf(ProtobufDecoder d) {
+            protobuf = d;
+            return this;
+        }
+
+        public Builder nameRule(Validation.NameRule rule) {
+            nameRule = rule;
+            return this;
+        }
+
+        public Resource build() {
+            String lower = kind.toLowerCase(Locale.ROOT);
+            String p = plural != null ? plural : lower + "s";
+            Set<String> labels = new LinkedHashSet<>();
+            labels.add("metadata.name");
+            if (namespaced) {
+                labels.add("metadata.namespace");
+            }
+            labels.addAll(fieldLabels);
+            return new Resource(group, version, kind, p, singular != null ? singular : lower, namespaced,
+                    List.copyOf(shortNames), List.copyOf(categories), verbs, model,
+                    etcdResource != null ? etcdResource : p, Set.copyOf(labels),
+                    Objects.requireNonNull(strategy, "strategy of " + kind), table != null ? table : TableConvertor.DEFAULT,
+                    List.copyOf(subresources), patchMeta, protobuf, nameRule);
+        }
     }
 }

@@ -28,6 +28,10 @@ public interface TableConvertor {
 
     List<Column> columns();
 
+    /** What a kind without its own printer shows (upstream's default table): name and age. */
+    TableConvertor DEFAULT = of(List.of(Column.name("Name must be unique within a namespace"),
+            Column.of("Age", "string", "Time since creation")), (o, now) -> List.of(name(o), age(o, now)));
+
     /** A printer from its columns and a function computing one row's cells. */
     static TableConvertor of(List<Column> columns, java.util.function.BiFunction<ObjectNode, Instant, List<Object>> cells) {
         return new TableConvertor() {

@@ -27,8 +27,53 @@ public final class Validation {
         return new Cause("FieldValueRequired", field, "Required value");
     }
 
+    /** Upstream prints a string value quoted and a number or boolean as it is. */
     public static Cause invalid(String field, Object value, String detail) {
-        return new Cause("FieldValueInvalid", field, "Invalid value: \"" + value + "\": " + detail);
+        return new Cause("FieldValueInvalid", field, "Invalid value: " + printed(value) + ": " + detail);
+    }
+
+    private static String printed(Object value) {
+        return value instanceof Number || value instanceof Boolean ? value.toString() : "\"" + value + "\"";
+    }
+
+    /** A change to a field that may only be set at creation (upstream {@code ValidateImmutableField}). */
+    public static Cause immutable(String field, Object value) {
+        return invalid(field, value, "field is immutable");
+    }
+
+    /** A cause for each dotted path whose value differs between the new and the old object. */
+    public static List<Cause> immutableFields(ObjectNode now, ObjectNode old, String... paths) {
+        List<Cause> causes = new ArrayList<>();
+        for (String path : paths) {
+            String pointer = "/" + path.replace('.', '/');
+            JsonNode a = now.at(pointer);
+            JsonNode b = old.at(pointer);
+            if (!a.equals(b)) {
+                causes.add(immutable(path, a.isMissingNode() ? "null" : a.isValueNode() ? a.asText() : a.toString()));
+            }
+        }
+        return causes;
+    }
+
+    /** A required field: a missing or empty value is one cause. */
+    public static List<Cause> requireField(ObjectNode object, String path) {
+        JsonNode v = object.at("/" + path.replace('.', '/'));
+        return v.isMissingNode() || v.isNull() || (v.isContainerNode() && v.isEmpty()) || (v.isTextual() && v.asText().isEmpty())
+                ? List.of(required(path)) : List.of();
+    }
+
+    /** A field restricted to a few values; absent is fine. */
+    public static List<Cause> oneOf(ObjectNode object, String path, List<String> allowed) {
+        JsonNode v = object.at("/" + path.replace('.', '/'));
+        return v.isMissingNode() || allowed.contains(v.asText()) ? List.of() : List.of(notSupported(path, v.asText(), allowed));
+    }
+
+    public static Cause forbidden(String field, String detail) {
+        return new Cause("FieldValueForbidden", field, "Forbidden: " + detail);
+    }
+
+    public static Cause duplicate(String field, Object value) {
+        return new Cause("FieldValueDuplicate", field, "Duplicate value: " + printed(value));
     }
 
     public static Cause notSupported(String field, Object value, List<String> allowed) {

@@ -67,7 +67,12 @@ public final class ApiServer implements AutoCloseable {
         this.ready = ready;
     }
 
-    public void start(String bindAddress, int port, File certFile, File keyFile, File clientCaFile) throws Exception {
+    /**
+     * Binds the secure port.
+     *
+     * @param maxRequestBodyBytes {@code --max-request-body-bytes}: a larger body is answered 413 without being read
+     */
+    public void start(String bindAddress, int port, File certFile, File keyFile, File clientCaFile, int maxRequestBodyBytes) throws Exception {
         SslContextBuilder ssl = SslContextBuilder.forServer(certFile, keyFile);
         if (clientCaFile != null) {
             ssl.trustManager(clientCaFile).clientAuth(ClientAuth.OPTIONAL);
@@ -80,12 +85,48 @@ public final class ApiServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("tls", sslContext.newHandler(ch.alloc()))
                                 .addLast("http", new HttpServerCodec())
-                                .addLast("aggregator", new HttpObjectAggregator(3 * 1024 * 1024))
+                                .addLast("aggregator", new BodyLimit(maxRequestBodyBytes))
                                 .addLast("dispatcher", new HttpDispatcher(executor, ApiServer.this::serve));
                     }
                 });
         channel = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
         log.info("serving securely on {}:{}", bindAddress, port());
+    }
+
+    /** Aggregates a request's body up to the limit; past it, upstream's 413 as a metav1.Status, and the connection closes. */
+    private static final class BodyLimit extends HttpObjectAggregator {
+        private final int limit;
+
+        BodyLimit(int limit) {
+            super(limit);
+            this.limit = limit;
+        }
+
+        @Override
+        protected void handleOversizedMessage(io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+            ctx.writeAndFlush(tooLarge()).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
+
+        /** A client that asked "Expect: 100-continue" for a too large body gets the same Status instead of Netty's empty 413. */
+        @Override
+        protected Object newContinueResponse(io.netty.handler.codec.http.HttpMessage start, int maxContentLength,
+                                             io.netty.channel.ChannelPipeline pipeline) {
+            Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (answer instanceof io.netty.handler.codec.http.HttpResponse r
+                    && r.status().code() == io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
+                io.netty.util.ReferenceCountUtil.release(answer);
+                return tooLarge();
+            }
+            return answer;
+        }
+
+        private io.netty.handler.codec.http.FullHttpResponse tooLarge() {
+            byte[] body = Json.bytes(StatusError.requestEntityTooLarge(limit).toStatus());
+            var resp = new io.netty.handler.codec.http.DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                    io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, io.netty.buffer.Unpooled.wrappedBuffer(body));
+            resp.headers().set("Content-Type", "application/json").setInt("Content-Length", body.length).set("Connection", "close");
+            return resp;
+        }
     }
 
     public int port() {
@@ -101,6 +142,11 @@ public final class ApiServer implements AutoCloseable {
             public void send(int status, String contentType, byte[] body) {
                 code[0] = status;
                 out.send(status, contentType, body);
+            }
+
+            @Override
+            public void warning(String text) {
+                out.warning(text);
             }
 
             @Override
@@ -147,8 +193,7 @@ public final class ApiServer implements AutoCloseable {
     private void route(ApiRequest req, RequestInfo info, ResponseWriter out) {
         if (info.resourceRequest()) {
             if (info.group().isEmpty() && info.resource().equals("bindings") && info.verb().equals("create")) {
-                io.kubej.apiserver.endpoints.handlers.Binding.bind(resources.store("", "pods"), info.namespace(), null,
-                        Json.parse(req.body()), out);
+                resources.legacyBinding(req, info, out);
                 return;
             }
             resources.handle(req, info, out);

@@ -123,12 +123,29 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     /** Plain HTTP: whole responses, or a chunked stream for a watch. */
-    private record HttpWriter(ChannelHandlerContext ctx, boolean keepAlive) implements ResponseWriter {
+    private static final class HttpWriter implements ResponseWriter {
+        private final ChannelHandlerContext ctx;
+        private final boolean keepAlive;
+        private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        HttpWriter(ChannelHandlerContext ctx, boolean keepAlive) {
+            this.ctx = ctx;
+            this.keepAlive = keepAlive;
+        }
+
+        @Override
+        public void warning(String text) {
+            warnings.add(text);
+        }
+
         @Override
         public void send(int status, String contentType, byte[] body) {
             DefaultFullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
             resp.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+            for (String w : warnings) {
+                resp.headers().add("Warning", "299 - \"" + w.replace("\"", "\\\"") + "\"");
+            }
             resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             resp.headers().set("Cache-Control", "no-cache, private");
             if (keepAlive) {
@@ -156,6 +173,11 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     /** WebSocket: a watch's events as text messages; an error before streaming is one ERROR event. */
     private record WebSocketWriter(ChannelHandlerContext ctx) implements ResponseWriter {
         @Override
+        public void warning(String text) {
+            // a WebSocket watch has no response headers to carry a warning
+        }
+
+        @Override
         public void send(int status, String contentType, byte[] body) {
             String event = status >= 400
                     ? "{\"type\":\"ERROR\",\"object\":" + new String(body, StandardCharsets.UTF_8) + "}"
@@ -178,6 +200,7 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
      * which is how the watch learns to stop (and cancel its etcd watch).
      */
     private static final class ChannelStream implements ResponseWriter.Stream {
+        static final long SLOW_CLIENT_TIMEOUT_MS = 30_000;
         private final ChannelHandlerContext ctx;
         private final Function<byte[], Object> wrap;
         private final Supplier<Object> end;
@@ -192,8 +215,27 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             ctx.channel().closeFuture().addListener(f -> closed.complete(null));
         }
 
+        /**
+         * Writes one frame, respecting Netty's backpressure: while the socket's buffer is over
+         * its high-water mark the watch waits for the client to read; a client that reads
+         * nothing for {@link #SLOW_CLIENT_TIMEOUT_MS} is cut off rather than buffered without bound.
+         */
         @Override
         public boolean write(byte[] frame) {
+            long deadline = System.currentTimeMillis() + SLOW_CLIENT_TIMEOUT_MS;
+            while (ctx.channel().isActive() && !ctx.channel().isWritable()) {
+                if (System.currentTimeMillis() > deadline) {
+                    org.slf4j.LoggerFactory.getLogger(HttpDispatcher.class).info("closing a watch whose client stopped reading");
+                    ctx.close();
+                    return false;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
             if (!ctx.channel().isActive()) {
                 return false;
             }

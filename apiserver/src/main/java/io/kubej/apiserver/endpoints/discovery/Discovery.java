@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.registry.Resource;
+import io.kubej.apiserver.registry.Subresource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,6 @@ import java.util.Map;
  * tells kubectl to let the server validate fields.
  */
 public final class Discovery {
-    private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
-
     private final List<Resource> resources;
     private final java.util.function.Supplier<String> serverAddress;
 
@@ -45,18 +44,24 @@ public final class Discovery {
         return m;
     }
 
+    /** Every named group with its versions; the preferred version is the first one registered (upstream orders them by priority). */
     public ObjectNode apiGroupList() {
         ObjectNode o = Json.object();
         o.put("kind", "APIGroupList").put("apiVersion", "v1");
         ArrayNode groups = o.putArray("groups");
+        Map<String, ObjectNode> byName = new LinkedHashMap<>();
         for (String gv : byGroupVersion().keySet()) {
             if (!gv.contains("/")) {
                 continue;
             }
             String[] p = gv.split("/");
-            ObjectNode g = groups.addObject().put("name", p[0]);
-            g.putArray("versions").addObject().put("groupVersion", gv).put("version", p[1]);
-            g.putObject("preferredVersion").put("groupVersion", gv).put("version", p[1]);
+            ObjectNode g = byName.computeIfAbsent(p[0], name -> {
+                ObjectNode n = groups.addObject().put("name", name);
+                n.putArray("versions");
+                n.putObject("preferredVersion").put("groupVersion", gv).put("version", p[1]);
+                return n;
+            });
+            ((ArrayNode) g.get("versions")).addObject().put("groupVersion", gv).put("version", p[1]);
         }
         return o;
     }
@@ -74,7 +79,7 @@ public final class Discovery {
             ObjectNode e = arr.addObject().put("name", r.plural()).put("singularName", r.singular())
                     .put("namespaced", r.namespaced()).put("kind", r.kind());
             ArrayNode verbs = e.putArray("verbs");
-            VERBS.forEach(verbs::add);
+            r.verbs().stream().sorted().forEach(verbs::add);
             if (!r.shortNames().isEmpty()) {
                 ArrayNode sn = e.putArray("shortNames");
                 r.shortNames().forEach(sn::add);
@@ -83,18 +88,21 @@ public final class Discovery {
                 ArrayNode cat = e.putArray("categories");
                 r.categories().forEach(cat::add);
             }
-            for (String sub : r.subresources()) {
-                ObjectNode s = arr.addObject().put("name", r.plural() + "/" + sub).put("singularName", "")
+            for (Subresource sub : r.subresources()) {
+                ObjectNode s = arr.addObject().put("name", r.plural() + "/" + sub.name()).put("singularName", "")
                         .put("namespaced", r.namespaced());
-                switch (sub) {
-                    case "scale" -> s.put("group", "autoscaling").put("version", "v1").put("kind", "Scale")
-                            .putArray("verbs").add("get").add("patch").add("update");
-                    case "binding" -> s.put("kind", "Binding").putArray("verbs").add("create");
-                    default -> s.put("kind", r.kind()).putArray("verbs").add("get").add("patch").add("update");
+                if (sub.groupVersion() != null) {
+                    String[] gv = sub.groupVersion().split("/");
+                    s.put("group", gv[0]).put("version", gv[1]);
                 }
+                s.put("kind", sub.kind() != null ? sub.kind() : r.kind());
+                ArrayNode subVerbs = s.putArray("verbs");
+                sub.verbs().forEach(subVerbs::add);
             }
         }
-        if (groupVersion.equals("v1")) {
+        boolean podsBind = rs.stream().anyMatch(r -> r.plural().equals("pods") && r.subresource("binding").isPresent());
+        if (groupVersion.equals("v1") && podsBind) {
+            // the legacy top-level form of pods/binding, still listed by upstream
             arr.addObject().put("name", "bindings").put("singularName", "binding").put("namespaced", true)
                     .put("kind", "Binding").putArray("verbs").add("create");
         }

@@ -2,6 +2,7 @@ package io.kubej.apiserver.endpoints.handlers;
 
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
@@ -14,63 +15,80 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Server-side field validation ({@code ?fieldValidation=Strict}, KEP-2885), which kubectl asks
- * for by default: a field the schema does not know (a typo such as {@code contaners}) is a
- * 400 BadRequest instead of being silently dropped.
+ * Server-side field validation (KEP-2885). Built-in kinds are decoded into typed structs
+ * upstream, so a field the schema does not know (a typo such as {@code contaners}) is dropped;
+ * {@code fieldValidation=Strict} (kubectl's default) makes it a 400 BadRequest, {@code Warn}
+ * (the server's default) a {@code Warning} header, {@code Ignore} silent.
  *
- * <p>kubej has no OpenAPI schema of its own; it borrows the typed models of the fabric8 client.
- * Decoding into them parks every unknown field in the model's {@code additionalProperties},
- * so walking the decoded object and collecting those gives exactly the unknown field paths.
+ * <p>kubej has no OpenAPI schema of its own; it borrows the typed model each registration names
+ * (fabric8's). Decoding into it parks every unknown field in the model's
+ * {@code additionalProperties}, so walking the decoded object and collecting those gives exactly
+ * the unknown field paths, which are then reported or pruned from the JSON that is stored.
  */
 final class FieldValidation {
     private static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule()) // MicroTime fields (Lease, Event)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    private static final Map<String, Class<?>> MODELS = Map.ofEntries(
-            Map.entry("Pod", io.fabric8.kubernetes.api.model.Pod.class),
-            Map.entry("Node", io.fabric8.kubernetes.api.model.Node.class),
-            Map.entry("Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
-            Map.entry("Service", io.fabric8.kubernetes.api.model.Service.class),
-            Map.entry("Endpoints", io.fabric8.kubernetes.api.model.Endpoints.class),
-            Map.entry("Event", io.fabric8.kubernetes.api.model.Event.class),
-            Map.entry("ReplicaSet", io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),
-            Map.entry("Lease", io.fabric8.kubernetes.api.model.coordination.v1.Lease.class),
-            Map.entry("ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
-            Map.entry("Secret", io.fabric8.kubernetes.api.model.Secret.class),
-            Map.entry("ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class));
 
     private FieldValidation() {
     }
 
-    static void strict(ObjectNode body, Resource r) {
-        Class<?> model = MODELS.get(r.kind());
-        if (model == null) {
-            return;
+    /** One unknown field: as messages print it ({@code spec.containers[0].imagee}) and as a JSON pointer. */
+    record UnknownField(String path, String pointer) {
+    }
+
+    /**
+     * The fields of body that r's model does not have; empty for kinds without a model (custom
+     * resources are pruned by their schema instead). A body that does not decode at all (a
+     * string where a number belongs) is a 400 whatever the validation mode.
+     */
+    static List<UnknownField> unknownFields(ObjectNode body, Resource r) {
+        if (r.model() == null) {
+            return List.of();
         }
         Object typed;
         try {
-            typed = MAPPER.convertValue(body, model);
+            typed = MAPPER.convertValue(body, r.model());
         } catch (IllegalArgumentException e) {
             throw StatusError.badRequest(r.kind() + " in version \"" + r.version() + "\" cannot be handled as a "
-                    + r.kind() + ": " + e.getMessage());
+                    + r.kind() + ": " + e.getMessage().split("\n")[0]);
         }
-        List<String> unknown = new ArrayList<>();
-        collectUnknown(typed, "", unknown);
-        if (!unknown.isEmpty()) {
-            List<String> quoted = unknown.stream().map(f -> "unknown field \"" + f + "\"").toList();
-            throw StatusError.badRequest(r.kind() + " in version \"" + r.version() + "\" cannot be handled as a "
-                    + r.kind() + ": strict decoding error: " + String.join(", ", quoted));
+        List<UnknownField> unknown = new ArrayList<>();
+        collectUnknown(typed, "", "", unknown);
+        return unknown;
+    }
+
+    /** The 400 of {@code fieldValidation=Strict}. */
+    static StatusError strictError(Resource r, List<String> problems) {
+        return StatusError.badRequest(r.kind() + " in version \"" + r.version() + "\" cannot be handled as a "
+                + r.kind() + ": strict decoding error: " + String.join(", ", problems));
+    }
+
+    /** Removes the unknown fields, so what is stored is what the schema knows (upstream drops them while decoding). */
+    static void prune(ObjectNode body, List<UnknownField> unknown) {
+        for (UnknownField f : unknown) {
+            int cut = f.pointer().lastIndexOf('/');
+            JsonNode parent = body.at(f.pointer().substring(0, cut));
+            if (parent instanceof ObjectNode o) {
+                o.remove(f.pointer().substring(cut + 1).replace("~1", "/").replace("~0", "~"));
+            }
         }
     }
 
+    private static String escape(Object key) {
+        return key.toString().replace("~", "~0").replace("/", "~1");
+    }
+
     /** Walks a decoded model; records "spec.containers[0].imagee" for each parked unknown field. */
-    private static void collectUnknown(Object value, String path, List<String> out) {
+    private static void collectUnknown(Object value, String path, String pointer, List<UnknownField> out) {
         if (value == null) {
             return;
         }
         if (value instanceof Collection<?> list) {
             int i = 0;
             for (Object item : list) {
-                collectUnknown(item, path + "[" + i++ + "]", out);
+                collectUnknown(item, path + "[" + i + "]", pointer + "/" + i, out);
+                i++;
             }
             return;
         }
@@ -80,23 +98,23 @@ final class FieldValidation {
         BeanDescription bean = MAPPER.getSerializationConfig().introspect(MAPPER.constructType(value.getClass()));
         for (BeanPropertyDefinition p : bean.findProperties()) {
             AnnotatedMember getter = p.getAccessor();
-            if (getter == null) {
+            if (getter == null || p.getName().equals("additionalProperties")) {
                 continue;
             }
             Object child = getter.getValue(value);
-            if (p.getName().equals("additionalProperties") && child instanceof Map<?, ?> extra) {
-                extra.keySet().forEach(k -> out.add(path.isEmpty() ? k.toString() : path + "." + k));
-            } else if (child instanceof Map<?, ?> map) {
-                map.forEach((k, v) -> collectUnknown(v, path + "." + k, out));
+            String childPath = path.isEmpty() ? p.getName() : path + "." + p.getName();
+            String childPointer = pointer + "/" + escape(p.getName());
+            if (child instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> collectUnknown(v, childPath + "." + k, childPointer + "/" + escape(k), out));
             } else {
-                collectUnknown(child, path.isEmpty() ? p.getName() : path + "." + p.getName(), out);
+                collectUnknown(child, childPath, childPointer, out);
             }
         }
         // fabric8 exposes the extras through @JsonAnyGetter, which findProperties skips
         try {
             Object extra = value.getClass().getMethod("getAdditionalProperties").invoke(value);
             if (extra instanceof Map<?, ?> m) {
-                m.keySet().forEach(k -> out.add(path.isEmpty() ? k.toString() : path + "." + k));
+                m.keySet().forEach(k -> out.add(new UnknownField(path.isEmpty() ? k.toString() : path + "." + k, pointer + "/" + escape(k))));
             }
         } catch (ReflectiveOperationException e) {
             // not every model type has additionalProperties

@@ -3,7 +3,8 @@ package io.kubej.apiserver.endpoints.handlers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kubej.apiserver.admission.NamespaceLifecycle;
+import io.kubej.apiserver.admission.AdmissionPlugin;
+import io.kubej.apiserver.admission.Attributes;
 import io.kubej.apiserver.api.FieldSelector;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.LabelSelector;
@@ -12,63 +13,50 @@ import io.kubej.apiserver.endpoints.request.ApiRequest;
 import io.kubej.apiserver.endpoints.request.RequestInfo;
 import io.kubej.apiserver.endpoints.request.ResponseWriter;
 import io.kubej.apiserver.registry.Resource;
-import io.kubej.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
+import io.kubej.apiserver.registry.ResourceRegistry;
+import io.kubej.apiserver.registry.Subresource;
 import io.kubej.apiserver.registry.Validation;
+import io.kubej.apiserver.registry.generic.DeleteOptions;
+import io.kubej.apiserver.registry.generic.ListOptions;
 import io.kubej.apiserver.registry.generic.Store;
-import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
+import io.kubej.apiserver.storage.etcd3.ResourceStorage.ListPage;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The REST verbs on resources (upstream {@code endpoints/handlers}: get.go, create.go,
- * update.go, patch.go, delete.go, watch.go). Each verb is: decode the body, admit, let the
- * registry validate and store, encode the answer (JSON, or a Table for kubectl).
+ * update.go, patch.go, delete.go, watch.go). Each verb is: find the resource in the registry,
+ * decode the body, admit, let the registry validate and store, encode the answer (JSON, or a
+ * Table for kubectl). Nothing here knows a particular kind.
  */
 public final class ResourceHandler {
-    private final Map<String, Store> stores; // by "group/resource"
-    private final NamespaceLifecycle namespaceLifecycle;
+    private final ResourceRegistry registry;
+    private final AdmissionPlugin admission;
 
-    public ResourceHandler(Map<String, Store> stores, NamespaceLifecycle namespaceLifecycle) {
-        this.stores = stores;
-        this.namespaceLifecycle = namespaceLifecycle;
-    }
-
-    public Store store(String group, String resource) {
-        return stores.get(group + "/" + resource);
+    public ResourceHandler(ResourceRegistry registry, AdmissionPlugin admission) {
+        this.registry = registry;
+        this.admission = admission;
     }
 
     public void handle(ApiRequest req, RequestInfo info, ResponseWriter out) {
-        Store store = store(info.group(), info.resource());
-        if (store == null || !store.resource().version().equals(info.version())) {
-            throw StatusError.pathNotFound();
-        }
+        Store store = registry.store(info.group(), info.version(), info.resource()).orElseThrow(StatusError::pathNotFound);
         Resource r = store.resource();
-        String ns = r.namespaced() ? info.namespace() : null;
-        if (r.namespaced() && ns.isEmpty() && !(info.verb().equals("list") || info.verb().equals("watch"))) {
-            // Legacy POST .../namespaces/{ns}/bindings is handled below; everything else needs a namespace.
-            throw StatusError.pathNotFound();
+        boolean namespaceItself = r.group().isEmpty() && r.plural().equals("namespaces");
+        if (!r.namespaced() && !namespaceItself && !info.namespace().isEmpty()) {
+            throw StatusError.pathNotFound(); // a cluster-scoped resource has no namespaced route
         }
-        if (r.plural().equals("bindings")) {
-            throw StatusError.pathNotFound();
+        String ns = r.namespaced() ? info.namespace() : null;
+        boolean collection = info.verb().equals("list") || info.verb().equals("watch");
+        if (r.namespaced() && ns.isEmpty() && !collection) {
+            throw StatusError.pathNotFound(); // only list and watch span all namespaces
         }
         String sub = info.subresource();
-        if (!sub.isEmpty() && !r.subresources().contains(sub)) {
-            throw StatusError.pathNotFound();
-        }
-        if (sub.equals("scale")) {
-            Scale.handle(req, info, store, out);
+        if (!sub.isEmpty()) {
+            Subresource s = r.subresource(sub).orElseThrow(StatusError::pathNotFound);
+            handleSubresource(req, info, store, s, ns, out);
             return;
         }
-        if (sub.equals("binding")) {
-            if (!info.verb().equals("create")) {
-                // Binding only implements create: upstream registers no other route for it.
-                throw StatusError.methodNotAllowed();
-            }
-            Binding.bind(store, ns, info.name(), Json.parse(req.body()), out);
-            return;
+        if (!r.verbs().contains(info.verb())) {
+            throw StatusError.methodNotSupported(r.plural(), info.verb());
         }
         boolean table = TableEncoder.wantsTable(req.header("accept"));
         switch (info.verb()) {
@@ -76,59 +64,100 @@ public final class ResourceHandler {
                 ObjectNode o = store.get(ns, info.name());
                 writeObject(out, 200, table ? TableEncoder.table(r, List.of(o), rv(o), null, req.param("includeObject"), true) : o);
             }
-            case "list" -> list(req, store, ns, table, out);
-            case "watch" -> Watcher.serve(req, info, store, ns, table, out);
+            case "list" -> {
+                ListPage page = store.list(ns, listOptions(req, r));
+                String rv = Long.toString(page.revision());
+                writeObject(out, 200, table ? TableEncoder.table(r, page.items(), rv, page.continueToken(), req.param("includeObject"), true)
+                        : listObject(r, page.items(), rv, page.continueToken()));
+            }
+            case "watch" -> Watcher.serve(req, info, store, ns, listOptions(req, r), table, out);
             case "create" -> {
-                ObjectNode body = decode(req, r);
-                if (r.namespaced()) {
-                    namespaceLifecycle.admit(ns, "create");
-                }
-                writeObject(out, 201, store.create(ns, body, dryRun(req, "CreateOptions")));
+                boolean dryRun = dryRun(req, "CreateOptions");
+                ObjectNode body = RequestBody.decode(req, r, out);
+                admission.admit(new Attributes("CREATE", r, "", ns, body.path("metadata").path("name").asText(""), body, req.user(), dryRun));
+                writeObject(out, 201, store.create(ns, body, dryRun));
             }
             case "update" -> {
-                ObjectNode body = decode(req, r);
-                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), dryRun(req, "UpdateOptions"), cur -> body));
+                boolean dryRun = dryRun(req, "UpdateOptions");
+                ObjectNode body = RequestBody.decode(req, r, out);
+                admission.admit(new Attributes("UPDATE", r, "", ns, info.name(), body, req.user(), dryRun));
+                writeObject(out, 200, store.update(ns, info.name(), Store.UpdateScope.MAIN, dryRun, cur -> body));
             }
             case "patch" -> {
-                String type = req.header("content-type");
-                if (type.startsWith("application/apply-patch")) {
-                    throw StatusError.unsupportedMediaType(type);
-                }
-                writeObject(out, 200, store.update(ns, info.name(), emptyToNull(sub), dryRun(req, "PatchOptions"), cur -> {
-                    ObjectNode patched = Patcher.apply(cur, req.body(), type);
-                    // A patch that does not name a resourceVersion applies to whatever is current.
-                    if (!patchNamesResourceVersion(req.body())) {
-                        Json.metadata(patched).remove("resourceVersion");
-                    }
-                    return patched;
-                }));
+                boolean dryRun = dryRun(req, "PatchOptions");
+                admission.admit(new Attributes("UPDATE", r, "", ns, info.name(), null, req.user(), dryRun));
+                writeObject(out, 200, store.update(ns, info.name(), Store.UpdateScope.MAIN, dryRun,
+                        cur -> patched(req, cur, r, r.patchMeta(), out)));
             }
             case "delete" -> {
                 DeleteOptions opts = deleteOptions(req);
-                writeObject(out, 200, store.delete(ns, info.name(), opts.gracePeriodSeconds(), opts.propagationPolicy(),
-                        opts.preconditionUid(), opts.preconditionResourceVersion(), opts.dryRun()));
+                admission.admit(new Attributes("DELETE", r, "", ns, info.name(), null, req.user(), opts.dryRun()));
+                writeObject(out, 200, store.delete(ns, info.name(), opts));
             }
             case "deletecollection" -> {
                 DeleteOptions opts = deleteOptions(req);
-                List<ObjectNode> items = filtered(req, store, ns, store.storage().list(store.listPrefix(ns), null, 0));
-                for (ObjectNode o : items) {
-                    try {
-                        store.delete(o.path("metadata").path("namespace").asText(null), o.path("metadata").path("name").asText(),
-                                opts.gracePeriodSeconds(), opts.propagationPolicy(), null, null, opts.dryRun());
-                    } catch (StatusError e) {
-                        if (e.code() != 404) {
-                            throw e;
-                        }
-                    }
-                }
-                writeObject(out, 200, listObject(r, items, Long.toString(store.storage().currentRevision()), null));
+                admission.admit(new Attributes("DELETE", r, "", ns, "", null, req.user(), opts.dryRun()));
+                List<ObjectNode> items = store.deleteCollection(ns, listOptions(req, r), opts);
+                writeObject(out, 200, listObject(r, items, Long.toString(store.currentRevision()), null));
             }
             default -> throw StatusError.methodNotSupported(r.plural(), info.verb());
         }
     }
 
-    private static String emptyToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
+    /** A subresource: get, update/patch (of its own object) or create; which ones it supports is its own business. */
+    private void handleSubresource(ApiRequest req, RequestInfo info, Store store, Subresource s, String ns, ResponseWriter out) {
+        Resource r = store.resource();
+        String name = info.name();
+        if (!s.verbs().contains(info.verb())) {
+            throw StatusError.methodNotAllowed(); // upstream registers no route for it
+        }
+        switch (info.verb()) {
+            case "get" -> writeObject(out, 200, s.get(store, ns, name));
+            case "update" -> {
+                boolean dryRun = dryRun(req, "UpdateOptions");
+                ObjectNode body = Json.parse(req.body());
+                admission.admit(new Attributes("UPDATE", r, s.name(), ns, name, body, req.user(), dryRun));
+                writeObject(out, 200, s.update(store, ns, name, dryRun, cur -> body));
+            }
+            case "patch" -> {
+                boolean dryRun = dryRun(req, "PatchOptions");
+                admission.admit(new Attributes("UPDATE", r, s.name(), ns, name, null, req.user(), dryRun));
+                writeObject(out, 200, s.update(store, ns, name, dryRun, cur -> patched(req, cur, r, s.patchMeta(r), out)));
+            }
+            case "create" -> {
+                boolean dryRun = dryRun(req, "CreateOptions");
+                ObjectNode body = Json.parse(req.body());
+                admission.admit(new Attributes("CREATE", r, s.name(), ns, name, body, req.user(), dryRun));
+                Subresource.Created created = s.create(store, ns, name, body, dryRun);
+                writeObject(out, created.code(), created.body());
+            }
+            default -> throw StatusError.methodNotAllowed();
+        }
+    }
+
+    /** The legacy {@code POST /api/v1/namespaces/{ns}/bindings}: the same as {@code pods/{name}/binding}. */
+    public void legacyBinding(ApiRequest req, RequestInfo info, ResponseWriter out) {
+        Store pods = registry.store("", "v1", "pods").orElseThrow(StatusError::pathNotFound);
+        Subresource binding = pods.resource().subresource("binding").orElseThrow(StatusError::pathNotFound);
+        ObjectNode body = Json.parse(req.body());
+        String name = body.path("metadata").path("name").asText("");
+        admission.admit(new Attributes("CREATE", pods.resource(), "binding", info.namespace(), name, body, req.user(), false));
+        Subresource.Created created = binding.create(pods, info.namespace(), name, body, dryRun(req, "CreateOptions"));
+        writeObject(out, created.code(), created.body());
+    }
+
+    /** A PATCH applied to the current object; a patch that names no resourceVersion applies to whatever is current. */
+    private static ObjectNode patched(ApiRequest req, ObjectNode current, Resource r, io.kubej.apiserver.registry.PatchMeta meta,
+                                      ResponseWriter out) {
+        String type = req.header("content-type");
+        if (type.startsWith("application/apply-patch")) {
+            throw StatusError.unsupportedMediaType(type);
+        }
+        ObjectNode patched = Patcher.apply(current, req.body(), type, meta);
+        if (!patchNamesResourceVersion(req.body())) {
+            Json.metadata(patched).remove("resourceVersion");
+        }
+        return RequestBody.checkFields(req, r, patched, out);
     }
 
     /**
@@ -161,6 +190,44 @@ public final class ResourceHandler {
         }
     }
 
+    /**
+     * metav1.ListOptions from the query, checked as upstream validates them: a resourceVersion
+     * must be a number, resourceVersionMatch needs one (and Exact not "0"), selectors must parse
+     * and name fields the resource supports.
+     */
+    static ListOptions listOptions(ApiRequest req, Resource r) {
+        String rv = req.param("resourceVersion") == null ? "" : req.param("resourceVersion");
+        String match = req.param("resourceVersionMatch") == null ? "" : req.param("resourceVersionMatch");
+        if (!match.isEmpty() && !match.equals("Exact") && !match.equals("NotOlderThan")) {
+            throw StatusError.badRequest("invalid resourceVersionMatch: " + match + ": supported values: \"Exact\", \"NotOlderThan\"");
+        }
+        if (!rv.isEmpty()) {
+            try {
+                if (Long.parseLong(rv) < 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw StatusError.badRequest("invalid resource version: " + rv);
+            }
+        }
+        if (!match.isEmpty() && rv.isEmpty()) {
+            throw StatusError.badRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
+        }
+        if (match.equals("Exact") && rv.equals("0")) {
+            throw StatusError.badRequest("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
+        }
+        String cont = req.param("continue");
+        if (cont != null && !cont.isEmpty() && !rv.isEmpty()) {
+            throw StatusError.badRequest("specifying resource version is not allowed when using continue");
+        }
+        Long limit = longParam(req, "limit");
+        String sendInitial = req.param("sendInitialEvents");
+        return new ListOptions(LabelSelector.parse(req.param("labelSelector")),
+                FieldSelector.parse(req.param("fieldSelector"), r.fieldLabels(), r.plural()),
+                rv, match, limit == null ? 0 : Math.max(0, limit), cont,
+                "true".equals(req.param("allowWatchBookmarks")), sendInitial == null ? null : Boolean.parseBoolean(sendInitial));
+    }
+
     private static boolean patchNamesResourceVersion(byte[] body) {
         try {
             JsonNode p = Json.MAPPER.readTree(body);
@@ -174,27 +241,7 @@ public final class ResourceHandler {
         return o.path("metadata").path("resourceVersion").asText();
     }
 
-    /** Decode step: the body must be JSON of this resource's kind; strict field validation on request. */
-    private static ObjectNode decode(ApiRequest req, Resource r) {
-        ObjectNode body = req.header("content-type").startsWith(io.kubej.apiserver.api.ProtobufBody.CONTENT_TYPE)
-                ? io.kubej.apiserver.api.ProtobufBody.toJson(req.body()) : Json.parse(req.body());
-        String kind = body.path("kind").asText("");
-        if (!kind.isEmpty() && !kind.equals(r.kind())) {
-            throw StatusError.badRequest("the kind of the object (" + kind + ") does not match the resource (" + r.kind() + ")");
-        }
-        String fv = req.param("fieldValidation");
-        if ("Strict".equals(fv)) {
-            FieldValidation.strict(body, r);
-        }
-        return body;
-    }
-
-    /** What a delete asks for (metav1.DeleteOptions); the deprecated orphanDependents=true means Orphan. */
-    private record DeleteOptions(Long gracePeriodSeconds, String propagationPolicy, String preconditionUid,
-                                 String preconditionResourceVersion, boolean dryRun) {
-    }
-
-    /** DeleteOptions from the body (kubectl sends one, dryRun included) and the query parameters. */
+    /** DeleteOptions from the body (kubectl sends one, dryRun included) and the query parameters; orphanDependents=true means Orphan. */
     private static DeleteOptions deleteOptions(ApiRequest req) {
         ObjectNode opts = req.body() != null && req.body().length > 0 ? Json.parse(req.body()) : Json.object();
         Long grace = longParam(req, "gracePeriodSeconds");
@@ -206,6 +253,10 @@ public final class ResourceHandler {
         }
         String policy = opts.hasNonNull("propagationPolicy") ? opts.get("propagationPolicy").asText()
                 : opts.path("orphanDependents").asBoolean(false) ? "Orphan" : null;
+        if (policy != null && !List.of("Orphan", "Foreground", "Background").contains(policy)) {
+            throw StatusError.invalid("meta.k8s.io", "DeleteOptions", "", List.of(
+                    Validation.notSupported("propagationPolicy", policy, List.of("Foreground", "Background", "Orphan"))));
+        }
         JsonNode pre = opts.path("preconditions");
         return new DeleteOptions(
                 opts.hasNonNull("gracePeriodSeconds") ? opts.get("gracePeriodSeconds").asLong() : null,
@@ -213,126 +264,6 @@ public final class ResourceHandler {
                 pre.hasNonNull("uid") ? pre.get("uid").asText() : null,
                 pre.hasNonNull("resourceVersion") ? pre.get("resourceVersion").asText() : null,
                 dryRun(req, "DeleteOptions") || !opts.path("dryRun").isEmpty());
-    }
-
-    /** List: read everything under the prefix at one revision, filter by selectors, page with limit/continue. */
-    private void list(ApiRequest req, Store store, String ns, boolean table, ResponseWriter out) {
-        Resource r = store.resource();
-        long revision = 0;
-        String startKey = null;
-        String cont = req.param("continue");
-        Long limitParam = longParam(req, "limit");
-        if (cont != null && !cont.isEmpty()) {
-            ObjectNode token = decodeContinue(cont, store.listPrefix(ns));
-            revision = token.path("rv").asLong();
-            startKey = token.path("start").asText();
-        } else {
-            revision = listRevision(req, store);
-        }
-        Etcd3Storage.ListResult result;
-        try {
-            result = store.storage().list(store.listPrefix(ns), startKey, revision);
-        } catch (Etcd3Storage.Compacted e) {
-            throw StatusError.expired("The provided continue parameter is too old to display a consistent list result. "
-                    + "You can start a new list without the continue parameter.");
-        }
-        List<ObjectNode> items = filtered(req, store, ns, result);
-        String next = null;
-        long limit = limitParam == null ? 0 : limitParam;
-        if (limit > 0 && items.size() > limit) {
-            ObjectNode last = items.get((int) limit - 1);
-            items = new ArrayList<>(items.subList(0, (int) limit));
-            ObjectNode token = Json.object();
-            token.put("v", "meta.k8s.io/v1").put("rv", result.revision())
-                    .put("start", store.key(last.path("metadata").path("namespace").asText(null), last.path("metadata").path("name").asText()) + "\u0000");
-            next = Base64.getUrlEncoder().encodeToString(Json.bytes(token));
-        }
-        String rv = Long.toString(result.revision());
-        writeObject(out, 200, table ? TableEncoder.table(r, items, rv, next, req.param("includeObject"), true) : listObject(r, items, rv, next));
-    }
-
-    /**
-     * A continue token as list wrote it: base64 of {"v","rv","start"}, its start key inside this
-     * list's prefix (a token must never read another resource's keys). Anything else is 400.
-     */
-    static ObjectNode decodeContinue(String cont, String prefix) {
-        ObjectNode token;
-        try {
-            token = Json.parse(Base64.getUrlDecoder().decode(cont));
-        } catch (RuntimeException e) {
-            throw StatusError.badRequest("invalid continue token: " + e.getMessage());
-        }
-        if (!token.path("v").asText().equals("meta.k8s.io/v1")) {
-            throw StatusError.badRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
-        }
-        if (!token.path("rv").canConvertToLong() || token.path("rv").asLong() <= 0) {
-            throw StatusError.badRequest("invalid continue token: continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
-        }
-        if (!token.path("start").isTextual() || !token.path("start").asText().startsWith(prefix)) {
-            throw StatusError.badRequest("invalid continue token: continue key is not valid: the start key is outside the requested list");
-        }
-        return token;
-    }
-
-    /**
-     * The revision a list without a continue token reads at (0 = now): resourceVersion with
-     * resourceVersionMatch=Exact reads exactly there; any other non-zero resourceVersion must not
-     * be newer than etcd's revision (upstream then answers 504 "Too large resource version").
-     */
-    private static long listRevision(ApiRequest req, Store store) {
-        String rvParam = req.param("resourceVersion");
-        String match = req.param("resourceVersionMatch");
-        if (match != null && !match.isEmpty() && !match.equals("Exact") && !match.equals("NotOlderThan")) {
-            throw StatusError.badRequest("invalid resourceVersionMatch: " + match + ": supported values: \"Exact\", \"NotOlderThan\"");
-        }
-        if (rvParam == null || rvParam.isEmpty()) {
-            if (match != null && !match.isEmpty()) {
-                throw StatusError.badRequest("resourceVersionMatch is forbidden unless resourceVersion is provided");
-            }
-            return 0;
-        }
-        long rv = parseResourceVersion(rvParam);
-        if (rv == 0) {
-            if ("Exact".equals(match)) {
-                throw StatusError.badRequest("resourceVersionMatch \"Exact\" is forbidden for resourceVersion \"0\"");
-            }
-            return 0;
-        }
-        checkNotTooLarge(store.storage(), rv);
-        return "Exact".equals(match) ? rv : 0;
-    }
-
-    static long parseResourceVersion(String rvParam) {
-        try {
-            long rv = Long.parseLong(rvParam);
-            if (rv < 0) {
-                throw new NumberFormatException();
-            }
-            return rv;
-        } catch (NumberFormatException e) {
-            throw StatusError.badRequest("invalid resource version: " + rvParam);
-        }
-    }
-
-    /** A resourceVersion etcd has not reached yet is upstream's 504 Timeout, reason ResourceVersionTooLarge. */
-    static void checkNotTooLarge(Etcd3Storage storage, long rv) {
-        long current = storage.currentRevision();
-        if (rv > current) {
-            throw StatusError.tooLargeResourceVersion(rv, current, 1);
-        }
-    }
-
-    static List<ObjectNode> filtered(ApiRequest req, Store store, String ns, Etcd3Storage.ListResult result) {
-        LabelSelector labels = LabelSelector.parse(req.param("labelSelector"));
-        FieldSelector fields = FieldSelector.parse(req.param("fieldSelector"), store.resource().fieldLabels(), store.resource().plural());
-        List<ObjectNode> items = new ArrayList<>();
-        for (Etcd3Storage.Versioned v : result.items()) {
-            ObjectNode o = v.object();
-            if (labels.matches(o.path("metadata").get("labels")) && fields.matches(o)) {
-                items.add(o);
-            }
-        }
-        return items;
     }
 
     static ObjectNode listObject(Resource r, List<ObjectNode> items, String rv, String cont) {
@@ -349,13 +280,5 @@ public final class ResourceHandler {
 
     static void writeObject(ResponseWriter out, int status, JsonNode body) {
         out.send(status, "application/json", Json.bytes(body));
-    }
-
-    static String selectorOf(ObjectNode rs) {
-        return ReplicaSetStrategy.selectorString(rs.path("spec").path("selector"));
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

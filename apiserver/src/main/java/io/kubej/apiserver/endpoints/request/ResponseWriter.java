@@ -7,6 +7,12 @@ package io.kubej.apiserver.endpoints.request;
 public interface ResponseWriter {
     void send(int status, String contentType, byte[] body);
 
+    /**
+     * Adds a {@code Warning: 299 - "<text>"} header to the response not yet sent (RFC 7234 as
+     * upstream uses it: kubectl prints each as "Warning: <text>").
+     */
+    void warning(String text);
+
     /** Starts a streaming 200 response; frames are written with the returned stream. */
     Stream startStream(String contentType);
 

@@ -6,62 +6,139 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.StatusError;
 import io.kubej.apiserver.api.StatusError.Cause;
+import io.kubej.apiserver.registry.RESTStrategy;
 import io.kubej.apiserver.registry.Resource;
+import io.kubej.apiserver.registry.Validation;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage.Versioned;
+import io.kubej.apiserver.storage.etcd3.ResourceStorage;
+import io.kubej.apiserver.storage.etcd3.ResourceStorage.ListPage;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The generic registry of one resource (upstream {@code registry/generic/registry/store.go}):
  * turns REST verbs into storage operations, applying the resource's strategy. It owns what is
  * the same for every resource: server-set metadata (uid, creationTimestamp, generation,
- * resourceVersion), optimistic concurrency, status vs. spec on updates, finalizers and
- * graceful deletion.
+ * resourceVersion), optimistic concurrency, status vs. spec on updates, finalizers, graceful
+ * deletion, and which revision a list or watch reads at.
  */
 public final class Store {
-    private final Resource resource;
-    private final Etcd3Storage storage;
-    private final String prefix;
+    /** Which part of the object an update may change. */
+    public enum UpdateScope {
+        /** The main resource: spec and metadata, never status. */
+        MAIN,
+        /** {@code /status}: status only. */
+        STATUS,
+        /** A namespace's {@code /finalize}: spec.finalizers only. */
+        FINALIZE,
+        /** A subresource that edits the whole object itself, such as a pod's binding. */
+        SUBRESOURCE
+    }
 
-    public Store(Resource resource, Etcd3Storage storage, String etcdPrefix) {
+    private static final int MAX_RETRIES = 20;
+
+    private final Resource resource;
+    private final ResourceStorage storage;
+
+    public Store(Resource resource, Etcd3Storage etcd) {
         this.resource = resource;
-        this.storage = storage;
-        this.prefix = etcdPrefix;
+        this.storage = etcd.forResource(resource.etcdResource(), resource.namespaced());
     }
 
     public Resource resource() {
         return resource;
     }
 
-    /** {@code /registry/pods/default/web-0} or {@code /registry/minions/worker-0}. */
-    public String key(String namespace, String name) {
-        return resource.namespaced() ? prefix + "/" + resource.etcdResource() + "/" + namespace + "/" + name
-                : prefix + "/" + resource.etcdResource() + "/" + name;
-    }
-
-    /** The key prefix of a list: one namespace, or everything when namespace is null. */
-    public String listPrefix(String namespace) {
-        return resource.namespaced() && namespace != null && !namespace.isEmpty()
-                ? prefix + "/" + resource.etcdResource() + "/" + namespace + "/"
-                : prefix + "/" + resource.etcdResource() + "/";
-    }
-
-    public Etcd3Storage storage() {
-        return storage;
+    private RESTStrategy strategy() {
+        return resource.strategy();
     }
 
     public ObjectNode get(String namespace, String name) {
-        return storage.get(key(namespace, name)).map(Versioned::object)
-                .orElseThrow(() -> notFound(name));
+        return storage.get(namespace, name).map(Versioned::object).orElseThrow(() -> notFound(name));
+    }
+
+    /** The object, or empty when it does not exist. */
+    public Optional<ObjectNode> find(String namespace, String name) {
+        return storage.get(namespace, name).map(Versioned::object);
     }
 
     private StatusError notFound(String name) {
         return StatusError.notFound(resource.group(), resource.plural(), name);
+    }
+
+    /**
+     * List (upstream {@code Store.List} over {@code GetList}): which revision is read follows the
+     * resourceVersion semantics of the API concepts page. Unset: the most recent (a quorum read
+     * of etcd). "0": any (kubej reads the most recent too). Any other value with NotOlderThan
+     * (the default): at least that new, and a value etcd has not reached yet is 504
+     * ResourceVersionTooLarge. With Exact: exactly that revision, or 410 when it is compacted.
+     */
+    public ListPage list(String namespace, ListOptions options) {
+        long revision = 0;
+        String rv = options.resourceVersion();
+        if (rv != null && !rv.isEmpty() && !rv.equals("0")) {
+            long requested = Long.parseLong(rv);
+            checkNotTooLarge(requested);
+            if ("Exact".equals(options.resourceVersionMatch())) {
+                revision = requested;
+            }
+        }
+        try {
+            return storage.list(namespace, revision, options.continueToken(), options.limit(), options::matches);
+        } catch (Etcd3Storage.Compacted e) {
+            throw StatusError.expired("too old resource version: " + revision + " (" + e.compactRevision() + ")");
+        }
+    }
+
+    /**
+     * Watch (upstream {@code Store.Watch}): without a resourceVersion, or with "0", the watch
+     * starts with an ADDED event per existing object; with one, it continues exactly after it.
+     * {@code sendInitialEvents=true} (watch-list) asks for the initial objects explicitly.
+     */
+    public WatchStream watch(String namespace, ListOptions options) {
+        String rv = options.resourceVersion() == null ? "" : options.resourceVersion();
+        boolean fromNow = rv.isEmpty() || rv.equals("0");
+        boolean initialEvents = options.sendInitialEvents() != null ? options.sendInitialEvents() : fromNow;
+        long from;
+        List<ObjectNode> initial = List.of();
+        if (fromNow || initialEvents) {
+            ListPage now = storage.list(namespace, 0, null, 0, options::matches);
+            initial = initialEvents ? now.items() : List.of();
+            from = now.revision() + 1;
+        } else {
+            long requested = Long.parseLong(rv);
+            checkNotTooLarge(requested);
+            try {
+                storage.checkNotCompacted(namespace, requested);
+            } catch (Etcd3Storage.Compacted e) {
+                throw StatusError.expired("too old resource version: " + requested
+                        + (e.compactRevision() > 0 ? " (" + e.compactRevision() + ")" : ""));
+            }
+            from = requested + 1;
+        }
+        WatchStream stream = new WatchStream(initial, options, from - 1);
+        stream.attach(storage.watch(namespace, from, stream::offer, stream::offer));
+        return stream;
+    }
+
+    /** A resourceVersion etcd has not reached yet is upstream's 504 Timeout, reason ResourceVersionTooLarge. */
+    private void checkNotTooLarge(long rv) {
+        long current = storage.currentRevision();
+        if (rv > current) {
+            throw StatusError.tooLargeResourceVersion(rv, current, 1);
+        }
+    }
+
+    /** The current revision of the whole store (what an empty list answers). */
+    public long currentRevision() {
+        return storage.currentRevision();
     }
 
     public ObjectNode create(String namespace, ObjectNode object) {
@@ -69,8 +146,9 @@ public final class Store {
     }
 
     /**
-     * Create: server-set metadata, defaults, validation, then an etcd create-if-absent. A dry run
-     * ({@code ?dryRun=All}) does every step except the writes (no ClusterIP allocated either).
+     * Create: server-set metadata, defaults, validation, the strategy's begin-create step (a
+     * Service's ClusterIP), then an etcd create-if-absent. A dry run ({@code ?dryRun=All}) does
+     * every step except allocations and the write.
      */
     public ObjectNode create(String namespace, ObjectNode object, boolean dryRun) {
         ObjectNode meta = Json.metadata(object);
@@ -94,54 +172,40 @@ public final class Store {
         meta.put("creationTimestamp", Json.timestamp(Instant.now()));
         meta.remove("deletionTimestamp");
         meta.remove("deletionGracePeriodSeconds");
-        if (resource.strategy().hasStatus() || object.has("spec")) {
+        if (strategy().hasStatus() || object.has("spec")) {
             meta.put("generation", 1);
         }
-        resource.strategy().prepareForCreate(object);
-        validate(object);
+        strategy().prepareForCreate(object);
+        validate(validateObject(object), object);
         String name = meta.path("name").asText();
         if (dryRun) {
-            if (storage.get(key(namespace, name)).isPresent()) {
+            if (storage.get(namespace, name).isPresent()) {
                 throw StatusError.alreadyExists(resource.group(), resource.plural(), name);
             }
             return object;
         }
-        if (resource.strategy() instanceof io.kubej.apiserver.registry.core.service.ServiceStrategy svc) {
-            svc.allocate(object);
-        }
-        Optional<ObjectNode> created;
+        RESTStrategy.FinishFunc finish = strategy().beginCreate(object);
+        boolean created = false;
         try {
-            created = storage.create(key(namespace, name), object);
-        } catch (RuntimeException e) {
-            releaseAfterFailedCreate(object, e);
-            throw e;
-        }
-        if (created.isEmpty()) {
-            releaseAfterFailedCreate(object, null);
-            throw StatusError.alreadyExists(resource.group(), resource.plural(), name);
-        }
-        return created.get();
-    }
-
-    /**
-     * A create whose write did not happen (the name exists, etcd refused or failed) gives back
-     * what was allocated for it, such as a Service's ClusterIP; otherwise the IP leaks forever.
-     * A failure of the release itself must not hide the create's own error.
-     */
-    private void releaseAfterFailedCreate(ObjectNode object, RuntimeException cause) {
-        try {
-            resource.strategy().afterDelete(object);
-        } catch (RuntimeException e) {
-            if (cause != null) {
-                cause.addSuppressed(e);
-            } else {
-                throw e;
+            Optional<ObjectNode> stored = storage.create(namespace, name, object);
+            if (stored.isEmpty()) {
+                throw StatusError.alreadyExists(resource.group(), resource.plural(), name);
             }
+            created = true;
+            return stored.get();
+        } finally {
+            finish.finish(created);
         }
     }
 
-    private void validate(ObjectNode object) {
-        List<Cause> causes = resource.strategy().validate(object);
+    /** ObjectMeta as upstream's ValidateObjectMeta checks it for every kind, then the kind's own rules. */
+    private List<Cause> validateObject(ObjectNode object) {
+        List<Cause> causes = new ArrayList<>(Validation.validateObjectMeta(object, resource.nameRule()));
+        causes.addAll(strategy().validate(object));
+        return causes;
+    }
+
+    private void validate(List<Cause> causes, ObjectNode object) {
         if (!causes.isEmpty()) {
             throw StatusError.invalid(resource.group(), resource.kind(), object.path("metadata").path("name").asText(""), causes);
         }
@@ -161,19 +225,21 @@ public final class Store {
         return sb.toString();
     }
 
+    public ObjectNode update(String namespace, String name, UnaryOperator<ObjectNode> tryUpdate) {
+        return update(namespace, name, UpdateScope.MAIN, false, tryUpdate);
+    }
+
     /**
      * Read-modify-write with optimistic concurrency (upstream {@code GuaranteedUpdate}): read the
      * current object, compute the desired one, write it only if nobody wrote in between. If the
      * caller named a resourceVersion, a mismatch is the user's 409; otherwise a lost race simply
      * retries on the fresh object.
      *
-     * @param subresource null for the main resource, or "status"
      * @param dryRun compute and validate the result, write nothing (the answer keeps the current resourceVersion)
      */
-    public ObjectNode update(String namespace, String name, String subresource, boolean dryRun, Function<ObjectNode, ObjectNode> tryUpdate) {
-        String key = key(namespace, name);
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Versioned current = storage.get(key).orElseThrow(() -> notFound(name));
+    public ObjectNode update(String namespace, String name, UpdateScope scope, boolean dryRun, UnaryOperator<ObjectNode> tryUpdate) {
+        for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+            Versioned current = storage.get(namespace, name).orElseThrow(() -> notFound(name));
             ObjectNode old = current.object();
             ObjectNode desired = tryUpdate.apply(old.deepCopy());
             String wantedRv = desired.path("metadata").path("resourceVersion").asText("");
@@ -184,14 +250,14 @@ public final class Store {
             if (!bodyName.isEmpty() && !bodyName.equals(name)) {
                 throw StatusError.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + name + ")");
             }
-            ObjectNode updated = prepareUpdate(desired, old, subresource);
+            ObjectNode updated = prepareUpdate(desired, old, scope);
             if (dryRun) {
                 Json.metadata(updated).put("resourceVersion", Long.toString(current.modRevision()));
                 return updated;
             }
             if (shouldRemoveNow(updated)) {
-                if (storage.deleteIf(key, current.modRevision())) {
-                    resource.strategy().afterDelete(updated);
+                if (storage.deleteIf(namespace, name, current.modRevision())) {
+                    strategy().afterDelete(updated);
                     return updated;
                 }
                 continue;
@@ -199,19 +265,22 @@ public final class Store {
             if (updated.equals(withoutResourceVersion(old))) {
                 return old; // nothing changed: upstream skips the write and keeps the resourceVersion
             }
-            Optional<ObjectNode> written = storage.updateIf(key, current.modRevision(), updated);
-            if (written.isPresent()) {
-                return written.get();
+            RESTStrategy.FinishFunc finish = strategy().beginUpdate(updated, old);
+            boolean written = false;
+            try {
+                Optional<ObjectNode> stored = storage.updateIf(namespace, name, current.modRevision(), updated);
+                if (stored.isPresent()) {
+                    written = true;
+                    return stored.get();
+                }
+            } finally {
+                finish.finish(written);
             }
             if (!wantedRv.isEmpty()) {
                 throw StatusError.staleResourceVersion(resource.group(), resource.plural(), name);
             }
         }
         throw StatusError.staleResourceVersion(resource.group(), resource.plural(), name);
-    }
-
-    public ObjectNode update(String namespace, String name, String subresource, Function<ObjectNode, ObjectNode> tryUpdate) {
-        return update(namespace, name, subresource, false, tryUpdate);
     }
 
     /** The stored object as prepareUpdate's result looks when nothing changed (it never carries a resourceVersion). */
@@ -221,23 +290,33 @@ public final class Store {
         return o;
     }
 
-    /** What an update may change: status only via /status, spec and metadata only via the main resource. */
-    private ObjectNode prepareUpdate(ObjectNode desired, ObjectNode old, String subresource) {
+    /** What an update may change, by scope; then the strategy's defaults and validation. */
+    private ObjectNode prepareUpdate(ObjectNode desired, ObjectNode old, UpdateScope scope) {
         ObjectNode updated;
-        if ("status".equals(subresource)) {
-            updated = old.deepCopy();
-            if (desired.has("status")) {
-                updated.set("status", desired.get("status"));
-            }
-        } else {
-            updated = desired;
-            if (resource.strategy().hasStatus() && !"binding".equals(subresource)) {
-                if (old.has("status")) {
-                    updated.set("status", old.get("status"));
-                } else {
-                    updated.remove("status");
+        switch (scope) {
+            case STATUS -> {
+                // Status writers change status only (upstream ResetObjectMetaForStatus + spec reset).
+                updated = old.deepCopy();
+                if (desired.has("status")) {
+                    updated.set("status", desired.get("status"));
                 }
             }
+            case FINALIZE -> {
+                updated = old.deepCopy();
+                Json.obj(updated, "spec").set("finalizers", desired.path("spec").path("finalizers").isArray()
+                        ? desired.path("spec").get("finalizers") : Json.array());
+            }
+            case MAIN -> {
+                updated = desired;
+                if (strategy().hasStatus()) {
+                    if (old.has("status")) {
+                        updated.set("status", old.get("status"));
+                    } else {
+                        updated.remove("status");
+                    }
+                }
+            }
+            default -> updated = desired;
         }
         setTypeMeta(updated);
         ObjectNode meta = Json.metadata(updated);
@@ -251,16 +330,21 @@ public final class Store {
             }
         }
         meta.remove("resourceVersion");
-        if (!"status".equals(subresource)) {
-            resource.strategy().prepareForUpdate(updated, old);
+        List<Cause> causes = new ArrayList<>();
+        if (scope == UpdateScope.MAIN || scope == UpdateScope.SUBRESOURCE) {
+            strategy().prepareForUpdate(updated, old);
         }
         // generation counts changes of the (final) spec; a controller compares it with observedGeneration.
         if (oldMeta.has("generation")) {
             long generation = oldMeta.path("generation").asLong();
-            boolean specChanged = !java.util.Objects.equals(old.get("spec"), updated.get("spec"));
+            boolean specChanged = !Objects.equals(old.get("spec"), updated.get("spec"));
             meta.put("generation", specChanged ? generation + 1 : generation);
         }
-        validate(updated);
+        causes.addAll(validateObject(updated));
+        if (scope == UpdateScope.MAIN) {
+            causes.addAll(strategy().validateUpdate(updated, old));
+        }
+        validate(causes, updated);
         return updated;
     }
 
@@ -268,69 +352,97 @@ public final class Store {
     private boolean shouldRemoveNow(ObjectNode object) {
         JsonNode meta = object.path("metadata");
         return meta.has("deletionTimestamp") && meta.path("finalizers").isEmpty()
-                && meta.path("deletionGracePeriodSeconds").asLong(0) == 0;
+                && meta.path("deletionGracePeriodSeconds").asLong(0) == 0
+                && !strategy().keepsWhileFinalizing(object);
     }
 
     /**
      * Delete (upstream {@code Store.Delete}): objects with finalizers, and pods bound to a node,
      * are only marked (deletionTimestamp) and stay until their finalizers are gone or the kubelet
-     * deletes again with gracePeriodSeconds=0; everything else is removed now. A dry run answers
-     * what would happen and writes nothing.
+     * deletes again with gracePeriodSeconds=0; everything else is removed now. Deleting an
+     * object that is already being deleted changes nothing unless it shortens the grace period.
+     * A dry run answers what would happen and writes nothing.
      */
-    public ObjectNode delete(String namespace, String name, Long gracePeriodSeconds, String propagationPolicy,
-                             String preconditionUid, String preconditionRv, boolean dryRun) {
-        String key = key(namespace, name);
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Versioned current = storage.get(key).orElseThrow(() -> notFound(name));
+    public ObjectNode delete(String namespace, String name, DeleteOptions options) {
+        for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+            Versioned current = storage.get(namespace, name).orElseThrow(() -> notFound(name));
             ObjectNode obj = current.object();
+            ObjectNode before = obj.deepCopy();
             ObjectNode meta = Json.metadata(obj);
-            if (preconditionUid != null && !preconditionUid.equals(meta.path("uid").asText())) {
-                throw StatusError.conflict(resource.group(), resource.plural(), name,
-                        "Precondition failed: UID in precondition: " + preconditionUid + ", UID in object meta: " + meta.path("uid").asText());
-            }
-            if (preconditionRv != null && !preconditionRv.equals(Long.toString(current.modRevision()))) {
-                throw StatusError.conflict(resource.group(), resource.plural(), name,
-                        "Precondition failed: ResourceVersion in precondition: " + preconditionRv
-                                + ", ResourceVersion in object meta: " + current.modRevision());
-            }
-            long grace = resource.strategy().gracePeriodSeconds(obj, gracePeriodSeconds);
+            checkPreconditions(name, meta, current.modRevision(), options);
+            long grace = strategy().gracePeriodSeconds(obj, options.gracePeriodSeconds());
             ArrayNode finalizers = meta.has("finalizers") && meta.get("finalizers").isArray()
                     ? (ArrayNode) meta.get("finalizers") : meta.putArray("finalizers");
-            if ("Foreground".equals(propagationPolicy)) {
-                addFinalizer(finalizers, "foregroundDeletion");
-            } else if ("Orphan".equals(propagationPolicy)) {
-                addFinalizer(finalizers, "orphan");
+            boolean alreadyDeleting = meta.has("deletionTimestamp");
+            if (!alreadyDeleting) {
+                if ("Foreground".equals(options.propagationPolicy())) {
+                    addFinalizer(finalizers, "foregroundDeletion");
+                } else if ("Orphan".equals(options.propagationPolicy())) {
+                    addFinalizer(finalizers, "orphan");
+                }
             }
             if (finalizers.isEmpty()) {
                 meta.remove("finalizers");
             }
-            boolean graceful = grace > 0;
-            if (!graceful && finalizers.isEmpty()) {
-                if (dryRun) {
+            boolean keep = grace > 0 || !finalizers.isEmpty() || strategy().keepsWhileFinalizing(obj);
+            if (!keep) {
+                if (options.dryRun()) {
                     return obj;
                 }
-                if (storage.deleteIf(key, current.modRevision())) {
-                    resource.strategy().afterDelete(obj);
+                if (storage.deleteIf(namespace, name, current.modRevision())) {
+                    strategy().afterDelete(obj);
                     return obj;
                 }
                 continue;
             }
             // Mark for deletion; a shorter grace period may replace a longer one, never the reverse.
             long existing = meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE);
-            if (!meta.has("deletionTimestamp") || grace < existing) {
+            if (!alreadyDeleting || grace < existing) {
                 meta.put("deletionTimestamp", Json.timestamp(Instant.now().plusSeconds(grace)));
                 meta.put("deletionGracePeriodSeconds", grace);
             }
-            if (dryRun) {
-                return obj;
+            strategy().prepareForDelete(obj);
+            if (options.dryRun() || obj.equals(before)) {
+                return before; // nothing to change: a repeated delete does not bump the resourceVersion
             }
             meta.remove("resourceVersion");
-            Optional<ObjectNode> written = storage.updateIf(key, current.modRevision(), obj);
+            Optional<ObjectNode> written = storage.updateIf(namespace, name, current.modRevision(), obj);
             if (written.isPresent()) {
                 return written.get();
             }
         }
         throw StatusError.staleResourceVersion(resource.group(), resource.plural(), name);
+    }
+
+    private void checkPreconditions(String name, ObjectNode meta, long modRevision, DeleteOptions options) {
+        if (options.preconditionUid() != null && !options.preconditionUid().equals(meta.path("uid").asText())) {
+            throw StatusError.conflict(resource.group(), resource.plural(), name,
+                    "Precondition failed: UID in precondition: " + options.preconditionUid() + ", UID in object meta: " + meta.path("uid").asText());
+        }
+        if (options.preconditionResourceVersion() != null && !options.preconditionResourceVersion().equals(Long.toString(modRevision))) {
+            throw StatusError.conflict(resource.group(), resource.plural(), name,
+                    "Precondition failed: ResourceVersion in precondition: " + options.preconditionResourceVersion()
+                            + ", ResourceVersion in object meta: " + modRevision);
+        }
+    }
+
+    /**
+     * Delete every object in a namespace (or all) that the selectors match (upstream
+     * {@code Store.DeleteCollection}); each goes through {@link #delete}, so finalizers and
+     * grace periods apply. Answers the objects as the deletes left them.
+     */
+    public List<ObjectNode> deleteCollection(String namespace, ListOptions listOptions, DeleteOptions options) {
+        List<ObjectNode> out = new ArrayList<>();
+        for (ObjectNode o : storage.list(namespace, 0, null, 0, listOptions::matches).items()) {
+            try {
+                out.add(delete(o.path("metadata").path("namespace").asText(null), o.path("metadata").path("name").asText(), options));
+            } catch (StatusError e) {
+                if (e.code() != 404) {
+                    throw e;
+                }
+            }
+        }
+        return out;
     }
 
     private static void addFinalizer(ArrayNode finalizers, String f) {

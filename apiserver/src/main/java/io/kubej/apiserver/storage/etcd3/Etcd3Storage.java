@@ -19,6 +19,7 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.StatusError;
+import io.kubej.apiserver.storage.ValueTransformer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,9 +69,30 @@ public final class Etcd3Storage implements AutoCloseable {
     }
 
     private final Client client;
+    private final String prefix;
+    private final ValueTransformer transformer;
 
-    public Etcd3Storage(Client client) {
+    /**
+     * @param prefix      {@code --etcd-prefix}, {@code /registry} by default: every key kubej writes is below it
+     * @param transformer what values pass through on their way to and from etcd (encryption at rest)
+     */
+    public Etcd3Storage(Client client, String prefix, ValueTransformer transformer) {
         this.client = client;
+        this.prefix = prefix;
+        this.transformer = transformer;
+    }
+
+    /**
+     * The storage of one resource: its keys are {@code <prefix>/<resourcePrefix>/<namespace>/<name>},
+     * or {@code <prefix>/<resourcePrefix>/<name>} for a cluster-scoped one.
+     */
+    public ResourceStorage forResource(String resourcePrefix, boolean namespaced) {
+        return new ResourceStorage(this, prefix + "/" + resourcePrefix, namespaced);
+    }
+
+    /** Small claim keys under {@code <prefix>/<segment>/}, as the IP and port allocators use. */
+    public Markers markers(String segment) {
+        return new Markers(this, prefix + "/" + segment + "/");
     }
 
     private static ByteSequence bs(String s) {
@@ -97,23 +119,23 @@ public final class Etcd3Storage implements AutoCloseable {
     }
 
     /** Decodes a stored value and stamps the resourceVersion from its revision. */
-    private static ObjectNode decode(KeyValue kv, long revision) {
-        ObjectNode o = Json.parse(kv.getValue().getBytes());
+    private ObjectNode decode(KeyValue kv, long revision) {
+        ObjectNode o = Json.parse(transformer.fromStorage(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes()));
         Json.metadata(o).put("resourceVersion", Long.toString(revision));
         return o;
     }
 
-    private static ByteSequence encode(ObjectNode object) {
+    private ByteSequence encode(String key, ObjectNode object) {
         ObjectNode copy = object.deepCopy();
         Json.metadata(copy).remove("resourceVersion");
-        return ByteSequence.from(Json.bytes(copy));
+        return ByteSequence.from(transformer.toStorage(key, Json.bytes(copy)));
     }
 
     /** Creates key; returns the stored object with its resourceVersion, or empty if it exists. */
-    public Optional<ObjectNode> create(String key, ObjectNode object) {
+    Optional<ObjectNode> create(String key, ObjectNode object) {
         TxnResponse r = await(client.getKVClient().txn()
                 .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                .Then(Op.put(bs(key), encode(object), PutOption.DEFAULT))
+                .Then(Op.put(bs(key), encode(key, object), PutOption.DEFAULT))
                 .commit());
         if (!r.isSucceeded()) {
             return Optional.empty();
@@ -123,7 +145,7 @@ public final class Etcd3Storage implements AutoCloseable {
         return Optional.of(stored);
     }
 
-    public Optional<Versioned> get(String key) {
+    Optional<Versioned> get(String key) {
         GetResponse r = await(client.getKVClient().get(bs(key)));
         if (r.getKvs().isEmpty()) {
             return Optional.empty();
@@ -133,10 +155,10 @@ public final class Etcd3Storage implements AutoCloseable {
     }
 
     /** Writes object if key is still at modRevision; the new object, or empty on a lost race. */
-    public Optional<ObjectNode> updateIf(String key, long modRevision, ObjectNode object) {
+    Optional<ObjectNode> updateIf(String key, long modRevision, ObjectNode object) {
         TxnResponse r = await(client.getKVClient().txn()
                 .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
-                .Then(Op.put(bs(key), encode(object), PutOption.DEFAULT))
+                .Then(Op.put(bs(key), encode(key, object), PutOption.DEFAULT))
                 .commit());
         if (!r.isSucceeded()) {
             return Optional.empty();
@@ -147,7 +169,7 @@ public final class Etcd3Storage implements AutoCloseable {
     }
 
     /** Deletes key if still at modRevision; false on a lost race. */
-    public boolean deleteIf(String key, long modRevision) {
+    boolean deleteIf(String key, long modRevision) {
         TxnResponse r = await(client.getKVClient().txn()
                 .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
                 .Then(Op.delete(bs(key), DeleteOption.DEFAULT))
@@ -156,7 +178,7 @@ public final class Etcd3Storage implements AutoCloseable {
     }
 
     /** Raw create-if-absent of a small marker value (used by the IP and port allocators). */
-    public boolean createMarker(String key, String value) {
+    boolean createMarker(String key, String value) {
         TxnResponse r = await(client.getKVClient().txn()
                 .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                 .Then(Op.put(bs(key), bs(value), PutOption.DEFAULT))
@@ -164,15 +186,25 @@ public final class Etcd3Storage implements AutoCloseable {
         return r.isSucceeded();
     }
 
-    public void deleteMarker(String key) {
+    void deleteMarker(String key) {
         await(client.getKVClient().delete(bs(key)));
+    }
+
+    /** Every marker key under prefix with its (untransformed) value. */
+    java.util.Map<String, String> listMarkers(String prefix) {
+        GetResponse r = await(client.getKVClient().get(bs(prefix), GetOption.builder().withRange(prefixEnd(prefix)).build()));
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (KeyValue kv : r.getKvs()) {
+            out.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     /**
      * Everything under prefix, from startKey on, as of revision (0 = now). Throws
      * Compacted when that revision is gone.
      */
-    public ListResult list(String prefix, String startKey, long revision) {
+    ListResult list(String prefix, String startKey, long revision) {
         ByteSequence from = bs(startKey == null || startKey.isEmpty() ? prefix : startKey);
         GetOption.Builder opt = GetOption.builder().withRange(prefixEnd(prefix));
         if (revision > 0) {
@@ -194,7 +226,7 @@ public final class Etcd3Storage implements AutoCloseable {
     }
 
     /** Throws Compacted if the history at revision has been compacted away. */
-    public void checkNotCompacted(String prefix, long revision) {
+    void checkNotCompacted(String prefix, long revision) {
         await(client.getKVClient().get(bs(prefix), GetOption.builder().withRevision(revision)
                 .withCountOnly(true).withRange(prefixEnd(prefix)).build()));
     }
@@ -208,7 +240,7 @@ public final class Etcd3Storage implements AutoCloseable {
      * Watches everything under prefix from fromRevision (inclusive). Events go to onEvent; a
      * compaction or failure goes to onError. Close the returned watcher to stop.
      */
-    public AutoCloseable watch(String prefix, long fromRevision, Consumer<Event> onEvent, Consumer<Throwable> onError) {
+    AutoCloseable watch(String prefix, long fromRevision, Consumer<Event> onEvent, Consumer<Throwable> onError) {
         WatchOption option = WatchOption.builder()
                 .isPrefix(true)
                 .withPrevKV(true)
@@ -234,7 +266,7 @@ public final class Etcd3Storage implements AutoCloseable {
         return w::close;
     }
 
-    private static Event toEvent(WatchEvent e) {
+    private Event toEvent(WatchEvent e) {
         KeyValue kv = e.getKeyValue();
         KeyValue prev = e.getPrevKV();
         boolean hasPrev = prev != null && prev.getValue() != null && !prev.getValue().isEmpty();
@@ -259,10 +291,6 @@ public final class Etcd3Storage implements AutoCloseable {
             }
         }
         return ByteSequence.from(new byte[] {0});
-    }
-
-    public Client client() {
-        return client;
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class ReplicaSetStrategy implements RESTStrategy {
 
     @Override
     public List<Cause> validate(ObjectNode rs) {
-        List<Cause> causes = new ArrayList<>(Validation.validateName(rs, Validation.NameRule.DNS1123_SUBDOMAIN));
+        List<Cause> causes = new ArrayList<>();
         JsonNode spec = rs.path("spec");
         if (spec.path("replicas").asInt(0) < 0) {
             causes.add(Validation.invalid("spec.replicas", spec.path("replicas").asInt(), "must be greater than or equal to 0"));

@@ -20,7 +20,7 @@ public final class EventStrategy implements RESTStrategy {
 
     @Override
     public List<Cause> validate(ObjectNode ev) {
-        List<Cause> causes = new ArrayList<>(Validation.validateName(ev, Validation.NameRule.DNS1123_SUBDOMAIN));
+        List<Cause> causes = new ArrayList<>();
         if (ev.path("involvedObject").isMissingNode()) {
             causes.add(Validation.required("involvedObject"));
         }

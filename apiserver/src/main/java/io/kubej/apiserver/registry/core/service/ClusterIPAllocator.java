@@ -1,6 +1,6 @@
 package io.kubej.apiserver.registry.core.service;
 
-import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
+import io.kubej.apiserver.storage.etcd3.Markers;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,14 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * bitmap in one key instead; the guarantee is the same.
  */
 public final class ClusterIPAllocator {
-    private final Etcd3Storage storage;
-    private final String keyPrefix;
+    private final Markers claims;
     private final long base;
     private final int size;
 
-    public ClusterIPAllocator(Etcd3Storage storage, String etcdPrefix, String cidr) {
-        this.storage = storage;
-        this.keyPrefix = etcdPrefix + "/ranges/serviceips/";
+    public ClusterIPAllocator(Markers claims, String cidr) {
+        this.claims = claims;
         String[] parts = cidr.split("/");
         this.base = toLong(parts[0]) & mask(Integer.parseInt(parts[1]));
         this.size = (int) Math.min(1L << (32 - Integer.parseInt(parts[1])), 1 << 20);
@@ -49,7 +47,7 @@ public final class ClusterIPAllocator {
 
     /** Claims a specific IP; false if another service holds it. */
     public boolean allocate(String ip, String owner) {
-        return storage.createMarker(keyPrefix + ip, owner);
+        return claims.claim(ip, owner);
     }
 
     /** Claims a free IP, starting at a random offset (the first IP is kept for {@code kubernetes}); null when full. */
@@ -70,8 +68,13 @@ public final class ClusterIPAllocator {
 
     public void release(String ip) {
         if (ip != null && contains(ip)) {
-            storage.deleteMarker(keyPrefix + ip);
+            claims.release(ip);
         }
+    }
+
+    /** Every claimed IP with its owner ({@code namespace/name}), for the repair loop. */
+    public java.util.Map<String, String> allocated() {
+        return claims.claims();
     }
 
     static long toLong(String ip) {

@@ -12,7 +12,6 @@ import io.kubej.apiserver.registry.TableConvertor.Column;
 import io.kubej.apiserver.registry.Validation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Services (upstream {@code pkg/registry/core/service}): defaults (ClusterIP type, TCP,
@@ -20,52 +19,74 @@ import java.util.concurrent.ThreadLocalRandom;
  * released on delete, a nodePort for NodePort/LoadBalancer services.
  */
 public final class ServiceStrategy implements RESTStrategy {
-    private final ClusterIPAllocator ips;
-    private final int nodePortMin;
-    private final int nodePortMax;
+    private static final List<String> TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
 
-    public ServiceStrategy(ClusterIPAllocator ips, int nodePortMin, int nodePortMax) {
+    private final ClusterIPAllocator ips;
+    private final NodePortAllocator nodePorts;
+
+    public ServiceStrategy(ClusterIPAllocator ips, NodePortAllocator nodePorts) {
         this.ips = ips;
-        this.nodePortMin = nodePortMin;
-        this.nodePortMax = nodePortMax;
+        this.nodePorts = nodePorts;
     }
 
     @Override
     public void prepareForCreate(ObjectNode svc) {
-        ObjectNode spec = Json.obj(svc, "spec");
-        applyDefaults(spec);
+        applyDefaults(Json.obj(svc, "spec"));
         svc.putObject("status").putObject("loadBalancer");
     }
 
+    /** What the server allocated stays when an update omits it (kubectl apply never sends clusterIP or nodePort). */
     @Override
     public void prepareForUpdate(ObjectNode svc, ObjectNode old) {
         ObjectNode spec = Json.obj(svc, "spec");
-        // The ClusterIP is immutable once allocated; an update that omits it keeps it.
-        JsonNode oldIp = old.path("spec").get("clusterIP");
-        if (oldIp != null && !spec.hasNonNull("clusterIP")) {
-            spec.set("clusterIP", oldIp);
-            spec.set("clusterIPs", old.path("spec").get("clusterIPs"));
+        JsonNode oldSpec = old.path("spec");
+        if (oldSpec.has("clusterIP") && !spec.hasNonNull("clusterIP")) {
+            spec.set("clusterIP", oldSpec.get("clusterIP"));
+        }
+        for (String f : new String[] {"clusterIPs", "ipFamilies", "ipFamilyPolicy"}) {
+            if (oldSpec.has(f) && !spec.has(f)) {
+                spec.set(f, oldSpec.get(f));
+            }
         }
         applyDefaults(spec);
+        if (needsNodePorts(spec)) {
+            for (JsonNode p : spec.path("ports")) {
+                if (p instanceof ObjectNode port && !port.has("nodePort")) {
+                    for (JsonNode o : oldSpec.path("ports")) {
+                        if (o.path("port").asInt() == port.path("port").asInt() && o.has("nodePort")
+                                && o.path("protocol").asText("TCP").equals(port.path("protocol").asText("TCP"))) {
+                            port.set("nodePort", o.get("nodePort"));
+                        }
+                    }
+                }
+            }
+            if (needsHealthCheckNodePort(spec) && !spec.has("healthCheckNodePort") && oldSpec.has("healthCheckNodePort")) {
+                spec.set("healthCheckNodePort", oldSpec.get("healthCheckNodePort"));
+            }
+        } else {
+            // A service that is no longer NodePort/LoadBalancer gives its node ports back (upstream clears them).
+            spec.path("ports").forEach(p -> ((ObjectNode) p).remove("nodePort"));
+        }
+        if (!needsHealthCheckNodePort(spec)) {
+            spec.remove("healthCheckNodePort");
+        }
     }
 
     private static void applyDefaults(ObjectNode spec) {
-        if (!spec.hasNonNull("type")) {
-            spec.put("type", "ClusterIP");
+        putIfAbsent(spec, "type", "ClusterIP");
+        putIfAbsent(spec, "sessionAffinity", "None");
+        putIfAbsent(spec, "internalTrafficPolicy", "Cluster");
+        if (needsNodePorts(spec)) {
+            putIfAbsent(spec, "externalTrafficPolicy", "Cluster");
         }
-        if (!spec.hasNonNull("sessionAffinity")) {
-            spec.put("sessionAffinity", "None");
-        }
-        if (!spec.hasNonNull("internalTrafficPolicy")) {
-            spec.put("internalTrafficPolicy", "Cluster");
+        if (spec.path("type").asText().equals("LoadBalancer") && !spec.has("allocateLoadBalancerNodePorts")) {
+            spec.put("allocateLoadBalancerNodePorts", true);
         }
         JsonNode ports = spec.get("ports");
         if (ports instanceof ArrayNode arr) {
             for (JsonNode p : arr) {
                 if (p instanceof ObjectNode port) {
-                    if (!port.hasNonNull("protocol")) {
-                        port.put("protocol", "TCP");
-                    }
+                    putIfAbsent(port, "protocol", "TCP");
                     if (!port.hasNonNull("targetPort") && port.has("port")) {
                         port.put("targetPort", port.get("port").asInt());
                     }
@@ -74,27 +95,59 @@ public final class ServiceStrategy implements RESTStrategy {
         }
     }
 
+    private static void putIfAbsent(ObjectNode o, String field, String value) {
+        if (!o.hasNonNull(field)) {
+            o.put(field, value);
+        }
+    }
+
+    static boolean needsNodePorts(JsonNode spec) {
+        String type = spec.path("type").asText("ClusterIP");
+        return type.equals("NodePort") || type.equals("LoadBalancer");
+    }
+
+    /** Upstream allocates a health-check node port for LoadBalancer services with externalTrafficPolicy Local. */
+    static boolean needsHealthCheckNodePort(JsonNode spec) {
+        return spec.path("type").asText().equals("LoadBalancer") && spec.path("externalTrafficPolicy").asText().equals("Local");
+    }
+
     @Override
     public List<Cause> validate(ObjectNode svc) {
-        List<Cause> causes = new ArrayList<>(Validation.validateName(svc, Validation.NameRule.DNS1035_LABEL));
+        List<Cause> causes = new ArrayList<>();
         JsonNode spec = svc.path("spec");
         String type = spec.path("type").asText("ClusterIP");
-        List<String> types = List.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
-        if (!types.contains(type)) {
-            causes.add(Validation.notSupported("spec.type", type, types));
+        if (!TYPES.contains(type)) {
+            causes.add(Validation.notSupported("spec.type", type, TYPES));
         }
         JsonNode ports = spec.path("ports");
         if (!type.equals("ExternalName") && ports.isEmpty() && !"None".equals(spec.path("clusterIP").asText())) {
             causes.add(Validation.required("spec.ports"));
         }
+        java.util.Set<Integer> seenNodePorts = new java.util.HashSet<>();
         for (int i = 0; i < ports.size(); i++) {
-            int port = ports.get(i).path("port").asInt(0);
+            JsonNode p = ports.get(i);
+            int port = p.path("port").asInt(0);
             if (port < 1 || port > 65535) {
                 causes.add(Validation.invalid("spec.ports[" + i + "].port", port, "must be between 1 and 65535, inclusive"));
             }
-            if (ports.size() > 1 && ports.get(i).path("name").asText("").isEmpty()) {
+            if (ports.size() > 1 && p.path("name").asText("").isEmpty()) {
                 causes.add(Validation.required("spec.ports[" + i + "].name"));
             }
+            if (p.has("nodePort")) {
+                int np = p.path("nodePort").asInt();
+                if (!needsNodePorts(spec)) {
+                    causes.add(Validation.forbidden("spec.ports[" + i + "].nodePort", "may not be used when `type` is '" + type + "'"));
+                } else if (!nodePorts.contains(np)) {
+                    causes.add(Validation.invalid("spec.ports[" + i + "].nodePort", np,
+                            "provided port is not in the valid range. The range of valid ports is " + nodePorts.range()));
+                } else if (!seenNodePorts.add(np) && ports.size() > 1) {
+                    causes.add(Validation.duplicate("spec.ports[" + i + "].nodePort", np));
+                }
+            }
+        }
+        String policy = spec.path("externalTrafficPolicy").asText("");
+        if (!policy.isEmpty() && !policy.equals("Cluster") && !policy.equals("Local")) {
+            causes.add(Validation.notSupported("spec.externalTrafficPolicy", policy, List.of("Cluster", "Local")));
         }
         String ip = spec.path("clusterIP").asText("");
         if (!ip.isEmpty() && !ip.equals("None") && !ips.contains(ip)) {
@@ -104,41 +157,145 @@ public final class ServiceStrategy implements RESTStrategy {
         return causes;
     }
 
-    /** Allocates the ClusterIP (and node ports) of a new, already validated service. */
-    public void allocate(ObjectNode svc) {
-        ObjectNode spec = Json.obj(svc, "spec");
-        String name = svc.path("metadata").path("namespace").asText() + "/" + svc.path("metadata").path("name").asText();
-        String type = spec.path("type").asText();
-        if (!type.equals("ExternalName")) {
-            String ip = spec.path("clusterIP").asText("");
-            if (ip.equals("None")) {
-                setIps(spec, "None");
-            } else if (!ip.isEmpty()) {
-                if (!ips.allocate(ip, name)) {
-                    throw StatusError.invalid("", "Service", svc.path("metadata").path("name").asText(), List.of(
-                            Validation.invalid("spec.clusterIPs", ip, "failed to allocate IP " + ip + ": provided IP is already allocated")));
-                }
-                setIps(spec, ip);
+    @Override
+    public List<Cause> validateUpdate(ObjectNode svc, ObjectNode old) {
+        String oldIp = old.path("spec").path("clusterIP").asText("");
+        String newIp = svc.path("spec").path("clusterIP").asText("");
+        if (!oldIp.isEmpty() && !oldIp.equals(newIp) && !svc.path("spec").path("type").asText().equals("ExternalName")) {
+            return List.of(Validation.invalid("spec.clusterIPs[0]", newIp, "may not change once set"));
+        }
+        return List.of();
+    }
+
+    /** Claims the ClusterIP and node ports of a new, validated service; the result gives them back if the write fails. */
+    @Override
+    public FinishFunc beginCreate(ObjectNode svc) {
+        Claims claims = new Claims();
+        try {
+            ObjectNode spec = Json.obj(svc, "spec");
+            if (!spec.path("type").asText().equals("ExternalName")) {
+                allocateClusterIP(svc, spec, claims);
+                spec.putArray("ipFamilies").add("IPv4");
+                spec.put("ipFamilyPolicy", "SingleStack");
+            }
+            allocateNodePorts(svc, spec, null, claims);
+        } catch (RuntimeException e) {
+            claims.releaseAll();
+            throw e;
+        }
+        return success -> {
+            if (!success) {
+                claims.releaseAll();
+            }
+        };
+    }
+
+    /** An update claims node ports it newly needs, and releases those it no longer has once written. */
+    @Override
+    public FinishFunc beginUpdate(ObjectNode svc, ObjectNode old) {
+        Claims claims = new Claims();
+        allocateNodePorts(svc, Json.obj(svc, "spec"), old.path("spec"), claims);
+        java.util.Set<Integer> kept = allNodePorts(svc.path("spec"));
+        return success -> {
+            if (!success) {
+                claims.releaseAll();
             } else {
-                String next = ips.allocateNext(name);
-                if (next == null) {
-                    throw StatusError.internal("failed to allocate a serviceIP: range is full");
-                }
-                setIps(spec, next);
+                allNodePorts(old.path("spec")).stream().filter(p -> !kept.contains(p)).forEach(nodePorts::release);
             }
-            spec.putArray("ipFamilies").add("IPv4");
-            spec.put("ipFamilyPolicy", "SingleStack");
+        };
+    }
+
+    /** The claims one write made so far, so a failure can give back exactly those. */
+    private final class Claims {
+        private final List<Runnable> undo = new ArrayList<>();
+
+        void releaseAll() {
+            undo.forEach(Runnable::run);
+            undo.clear();
         }
-        if (type.equals("NodePort") || type.equals("LoadBalancer")) {
-            for (JsonNode p : spec.path("ports")) {
-                if (p instanceof ObjectNode port && !port.has("nodePort")) {
-                    port.put("nodePort", nodePortMin + ThreadLocalRandom.current().nextInt(nodePortMax - nodePortMin + 1));
-                }
+    }
+
+    private void allocateClusterIP(ObjectNode svc, ObjectNode spec, Claims claims) {
+        String ip = spec.path("clusterIP").asText("");
+        if (ip.equals("None")) {
+            setIps(spec, "None");
+            return;
+        }
+        String owner = owner(svc);
+        if (!ip.isEmpty()) {
+            if (!ips.allocate(ip, owner)) {
+                throw StatusError.invalid("", "Service", svc.path("metadata").path("name").asText(), List.of(
+                        Validation.invalid("spec.clusterIPs", ip, "failed to allocate IP " + ip + ": provided IP is already allocated")));
             }
-            if (!spec.hasNonNull("externalTrafficPolicy")) {
-                spec.put("externalTrafficPolicy", "Cluster");
+        } else {
+            ip = ips.allocateNext(owner);
+            if (ip == null) {
+                throw StatusError.internal("failed to allocate a serviceIP: range is full");
             }
         }
+        String claimed = ip;
+        claims.undo.add(() -> ips.release(claimed));
+        setIps(spec, ip);
+    }
+
+    private void allocateNodePorts(ObjectNode svc, ObjectNode spec, JsonNode oldSpec, Claims claims) {
+        if (!needsNodePorts(spec)) {
+            return;
+        }
+        java.util.Set<Integer> held = oldSpec == null ? java.util.Set.of() : allNodePorts(oldSpec);
+        JsonNode ports = spec.path("ports");
+        for (int i = 0; i < ports.size(); i++) {
+            ObjectNode port = (ObjectNode) ports.get(i);
+            if (port.has("nodePort")) {
+                claimExplicit(svc, port.path("nodePort").asInt(), "spec.ports[" + i + "].nodePort", held, claims);
+            } else {
+                port.put("nodePort", claimNext(svc, claims));
+            }
+        }
+        if (needsHealthCheckNodePort(spec)) {
+            if (spec.has("healthCheckNodePort")) {
+                claimExplicit(svc, spec.path("healthCheckNodePort").asInt(), "spec.healthCheckNodePort", held, claims);
+            } else {
+                spec.put("healthCheckNodePort", claimNext(svc, claims));
+            }
+        }
+    }
+
+    private void claimExplicit(ObjectNode svc, int port, String field, java.util.Set<Integer> held, Claims claims) {
+        if (held.contains(port)) {
+            return; // this service already holds it
+        }
+        if (!nodePorts.allocate(port, owner(svc))) {
+            throw StatusError.invalid("", "Service", svc.path("metadata").path("name").asText(), List.of(
+                    Validation.invalid(field, port, "provided port is already allocated")));
+        }
+        claims.undo.add(() -> nodePorts.release(port));
+    }
+
+    private int claimNext(ObjectNode svc, Claims claims) {
+        int port = nodePorts.allocateNext(owner(svc));
+        if (port < 0) {
+            throw StatusError.internal("failed to allocate a nodePort: range is full");
+        }
+        claims.undo.add(() -> nodePorts.release(port));
+        return port;
+    }
+
+    static java.util.Set<Integer> allNodePorts(JsonNode spec) {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        spec.path("ports").forEach(p -> {
+            if (p.has("nodePort")) {
+                out.add(p.path("nodePort").asInt());
+            }
+        });
+        if (spec.has("healthCheckNodePort")) {
+            out.add(spec.path("healthCheckNodePort").asInt());
+        }
+        return out;
+    }
+
+    private static String owner(ObjectNode svc) {
+        return svc.path("metadata").path("namespace").asText() + "/" + svc.path("metadata").path("name").asText();
     }
 
     private static void setIps(ObjectNode spec, String ip) {
@@ -152,6 +309,7 @@ public final class ServiceStrategy implements RESTStrategy {
         if (!ip.isEmpty() && !ip.equals("None")) {
             ips.release(ip);
         }
+        allNodePorts(svc.path("spec")).forEach(nodePorts::release);
     }
 
     public static TableConvertor table() {

@@ -1,0 +1,25 @@
+package io.kubej.apiserver.registry;
+
+import io.kubej.apiserver.registry.apps.AppsResources;
+import io.kubej.apiserver.registry.coordination.CoordinationResources;
+import io.kubej.apiserver.registry.core.CoreResources;
+import io.kubej.apiserver.registry.core.service.ServiceStrategy;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The API groups kube-apiserver installs, in upstream's discovery order (upstream
+ * {@code pkg/controlplane/instance.go}); each group's file registers its resources.
+ */
+public final class BuiltinResources {
+    private BuiltinResources() {
+    }
+
+    public static List<Resource> all(ServiceStrategy services) {
+        List<Resource> all = new ArrayList<>();
+        all.addAll(CoreResources.resources(services));
+        all.addAll(AppsResources.resources());
+        all.addAll(CoordinationResources.resources());
+        return all;
+    }
+}

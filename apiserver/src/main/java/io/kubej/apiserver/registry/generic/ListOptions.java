@@ -1,0 +1,28 @@
+package io.kubej.apiserver.registry.generic;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kubej.apiserver.api.FieldSelector;
+import io.kubej.apiserver.api.LabelSelector;
+
+/**
+ * What a list or watch asks for (upstream {@code metav1.ListOptions}), already parsed and
+ * checked against the resource's field labels by the HTTP layer.
+ *
+ * @param resourceVersion      "" (most recent), "0" (any), or a revision; see {@link Store#list}
+ * @param resourceVersionMatch "", NotOlderThan or Exact
+ * @param limit                page size, 0 for everything
+ * @param allowWatchBookmarks  the watcher wants BOOKMARK events
+ * @param sendInitialEvents    watch-list (KEP-3157): a watch starts with the current objects, then a bookmark
+ */
+public record ListOptions(LabelSelector labels, FieldSelector fields, String resourceVersion, String resourceVersionMatch,
+                          long limit, String continueToken, boolean allowWatchBookmarks, Boolean sendInitialEvents) {
+
+    public static ListOptions everything() {
+        return new ListOptions(LabelSelector.everything(), FieldSelector.everything(), "", "", 0, null, false, null);
+    }
+
+    /** Whether an object passes both selectors (upstream's SelectionPredicate). */
+    public boolean matches(ObjectNode object) {
+        return labels.matches(object.path("metadata").get("labels")) && fields.matches(object);
+    }
+}
