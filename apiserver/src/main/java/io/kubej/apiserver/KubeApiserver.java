@@ -16,6 +16,7 @@ import io.kubej.apiserver.registry.core.service.ClusterIPAllocator;
 import io.kubej.apiserver.registry.core.service.NodePortAllocator;
 import io.kubej.apiserver.registry.core.service.ServiceStrategy;
 import io.kubej.apiserver.registry.generic.Store;
+import io.kubej.apiserver.registry.scheduling.SchedulingResources;
 import io.kubej.apiserver.server.ApiServer;
 import io.kubej.apiserver.storage.ValueTransformer;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
@@ -179,9 +180,10 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     }
 
     /**
-     * What upstream's bootstrap controller ensures at start: the system namespaces and the
-     * {@code kubernetes} Service (first IP of the service range, port 443) whose endpoints are
-     * this API server's advertise address and secure port.
+     * What upstream's bootstrap controllers ensure at start: the system namespaces, the
+     * {@code kubernetes} Service (first IP of the service range, port 443) whose Endpoints and
+     * EndpointSlice are this API server's advertise address and secure port, and the two
+     * system PriorityClasses.
      */
     record Bootstrap(ResourceRegistry registry, ClusterIPAllocator ips, String advertise, int port) {
         void run() {
@@ -204,6 +206,30 @@ public final class KubeApiserver implements Component, Callable<Integer> {
             ObjectNode subset = ep.putArray("subsets").addObject();
             subset.putArray("addresses").addObject().put("ip", advertise);
             subset.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
+            ObjectNode slice = Json.object();
+            Json.metadata(slice).put("name", "kubernetes");
+            Json.obj(Json.metadata(slice), "labels").put("kubernetes.io/service-name", "kubernetes");
+            slice.put("addressType", "IPv4");
+            slice.putArray("endpoints").addObject().putArray("addresses").add(advertise);
+            ((ObjectNode) slice.get("endpoints").get(0)).putObject("conditions").put("ready", true);
+            slice.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
+            Store slices = registry.store("discovery.k8s.io", "endpointslices");
+            if (!createIfMissing(slices, "default", slice.deepCopy())) {
+                slices.update("default", "kubernetes", cur -> {
+                    cur.set("endpoints", slice.get("endpoints"));
+                    cur.set("ports", slice.get("ports"));
+                    Json.metadata(cur).remove("resourceVersion");
+                    return cur;
+                });
+            }
+            Store priorityClasses = registry.store("scheduling.k8s.io", "priorityclasses");
+            SchedulingResources.SYSTEM_CLASSES.forEach((name, value) -> {
+                ObjectNode pc = Json.object();
+                Json.metadata(pc).put("name", name);
+                pc.put("value", value).put("description", "Used for system critical pods that must run in the cluster, but can be "
+                        + "moved to another node if necessary.");
+                createIfMissing(priorityClasses, null, pc);
+            });
             Store endpoints = registry.store("", "endpoints");
             if (!createIfMissing(endpoints, "default", ep.deepCopy())) {
                 endpoints.update("default", "kubernetes", cur -> {

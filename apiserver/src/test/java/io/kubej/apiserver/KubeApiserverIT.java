@@ -16,10 +16,6 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.kubej.client.Clients;
-import io.kubej.pki.ClusterPki;
-import io.kubej.pki.Kubeconfig;
-import io.kubej.testcluster.etcd.Etcd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,49 +40,28 @@ import org.junit.jupiter.api.io.TempDir;
 class KubeApiserverIT {
     @TempDir
     static Path dir;
-    static Etcd etcd;
+    static ApiServerUnderTest server;
     static KubeApiserver apiserver;
     static Path kubeconfig;
     static KubernetesClient client;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Path pki = dir.resolve("pki");
-        ClusterPki.init(ClusterPki.Spec.singleNode("worker-0", "127.0.0.1"), pki);
-        Files.createDirectories(dir.resolve("etcd"));
-        etcd = Etcd.start(dir.resolve("etcd"), null);
-        apiserver = new KubeApiserver();
-        apiserver.etcdServers = List.of(etcd.clientUrl());
-        apiserver.clientCaFile = pki.resolve("ca.pem").toFile();
-        apiserver.tlsCertFile = pki.resolve("kubernetes.pem").toFile();
-        apiserver.tlsPrivateKeyFile = pki.resolve("kubernetes-key.pem").toFile();
-        apiserver.securePort = 0;
-        apiserver.bindAddress = "127.0.0.1";
-        apiserver.serviceClusterIpRange = "10.32.0.0/24";
-        apiserver.start();
-        kubeconfig = dir.resolve("admin.kubeconfig");
-        Kubeconfig.write(kubeconfig, "kubernetes", "https://127.0.0.1:" + apiserver.port(), pki.resolve("ca.pem"),
-                pki.resolve("admin.pem"), pki.resolve("admin-key.pem"), "admin");
-        client = Clients.fromKubeconfig(kubeconfig, "kubej-test");
+        server = ApiServerUnderTest.start(dir);
+        apiserver = server.apiserver;
+        kubeconfig = server.kubeconfig;
+        client = server.client;
     }
 
     @AfterAll
     static void stopCluster() {
-        if (client != null) {
-            client.close();
-        }
-        if (apiserver != null) {
-            apiserver.close();
-        }
-        if (etcd != null) {
-            etcd.close();
+        if (server != null) {
+            server.close();
         }
     }
 
     static String newNamespace() {
-        String ns = "t-" + UUID.randomUUID().toString().substring(0, 8);
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        return ns;
+        return server.newNamespace();
     }
 
     static Pod pod(String name) {
@@ -98,13 +73,8 @@ class KubeApiserverIT {
     }
 
     static Result kubectl(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
-                "--cache-dir", dir.resolve("kubectl-cache").toString(), "--request-timeout", "30s"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out);
+        ApiServerUnderTest.Result r = server.kubectl(args);
+        return new Result(r.exit(), r.out());
     }
 
     @Test
@@ -220,7 +190,7 @@ class KubeApiserverIT {
         String ns = newNamespace();
         Pod old = client.pods().inNamespace(ns).resource(pod("old")).create();
         client.pods().inNamespace(ns).resource(pod("newer")).create();
-        try (Client etcdClient = Client.builder().endpoints(etcd.clientUrl()).build()) {
+        try (Client etcdClient = Client.builder().endpoints(server.etcd.clientUrl()).build()) {
             long rev = etcdClient.getKVClient().get(io.etcd.jetcd.ByteSequence.from("/", StandardCharsets.UTF_8)).get().getHeader().getRevision();
             etcdClient.getKVClient().compact(rev).get();
         }
@@ -498,14 +468,7 @@ class KubeApiserverIT {
 
     /** A request as the admin user by curl, for status codes and bodies the clients would hide. */
     static Http curl(String method, String path) throws IOException, InterruptedException {
-        Path pki = dir.resolve("pki");
-        Process p = new ProcessBuilder("curl", "-s", "-X", method, "--cacert", pki.resolve("ca.pem").toString(),
-                "--cert", pki.resolve("admin.pem").toString(), "--key", pki.resolve("admin-key.pem").toString(),
-                "-w", "\n%{http_code}", "https://127.0.0.1:" + apiserver.port() + path).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        int nl = out.lastIndexOf('\n');
-        return new Http(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
+        return send(method, path, null, null, false);
     }
 
     @Test
@@ -561,7 +524,7 @@ class KubeApiserverIT {
     }
 
     static Set<String> allocatedClusterIps() throws Exception {
-        try (Client etcdClient = Client.builder().endpoints(etcd.clientUrl()).build()) {
+        try (Client etcdClient = Client.builder().endpoints(server.etcd.clientUrl()).build()) {
             var prefix = io.etcd.jetcd.ByteSequence.from("/registry/ranges/serviceips/", StandardCharsets.UTF_8);
             var keys = etcdClient.getKVClient().get(prefix, io.etcd.jetcd.options.GetOption.builder().isPrefix(true).withKeysOnly(true).build())
                     .get().getKvs();
@@ -599,21 +562,8 @@ class KubeApiserverIT {
 
     /** A request with a body, answering the headers too when asked (Warning headers). */
     static Http send(String method, String path, String contentType, byte[] body, boolean withHeaders) throws IOException, InterruptedException {
-        Path pki = dir.resolve("pki");
-        Path file = Files.createTempFile(dir, "body", ".json");
-        Files.write(file, body);
-        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-X", method, "--cacert", pki.resolve("ca.pem").toString(),
-                "--cert", pki.resolve("admin.pem").toString(), "--key", pki.resolve("admin-key.pem").toString(),
-                "-H", "Content-Type: " + contentType, "--data-binary", "@" + file, "-w", "\n%{http_code}"));
-        if (withHeaders) {
-            cmd.add("-i");
-        }
-        cmd.add("https://127.0.0.1:" + apiserver.port() + path);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        int nl = out.lastIndexOf('\n');
-        return new Http(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
+        ApiServerUnderTest.Http r = server.send(method, path, contentType, body, withHeaders);
+        return new Http(r.code(), r.body());
     }
 
     static Http post(String path, String json, boolean withHeaders) throws IOException, InterruptedException {

@@ -19,7 +19,17 @@ public final class BuiltinResources {
         List<Resource> all = new ArrayList<>();
         all.addAll(CoreResources.resources(services));
         all.addAll(AppsResources.resources());
+        all.addAll(io.kubej.apiserver.registry.autoscaling.AutoscalingResources.resources());
+        all.addAll(io.kubej.apiserver.registry.batch.BatchResources.resources());
+        all.addAll(io.kubej.apiserver.registry.certificates.CertificatesResources.resources());
         all.addAll(CoordinationResources.resources());
+        all.addAll(io.kubej.apiserver.registry.discovery.DiscoveryResources.resources());
+        all.addAll(io.kubej.apiserver.registry.networking.NetworkingResources.resources());
+        all.addAll(io.kubej.apiserver.registry.node.NodeResources.resources());
+        all.addAll(io.kubej.apiserver.registry.policy.PolicyResources.resources());
+        all.addAll(io.kubej.apiserver.registry.rbac.RbacResources.resources());
+        all.addAll(io.kubej.apiserver.registry.scheduling.SchedulingResources.resources());
+        all.addAll(io.kubej.apiserver.registry.storage.StorageResources.resources());
         return all;
     }
 }

@@ -18,10 +18,11 @@ public final class ResourceRegistry {
 
     public ResourceRegistry(List<Resource> resources, Etcd3Storage etcd) {
         for (Resource r : resources) {
-            Store previous = stores.put(key(r.group(), r.version(), r.plural()), new Store(r, etcd));
-            if (previous != null) {
+            String key = key(r.group(), r.version(), r.plural());
+            if (stores.containsKey(key)) {
                 throw new IllegalArgumentException("two registrations of " + r.groupVersion() + "/" + r.plural());
             }
+            stores.put(key, new Store(r, etcd));
         }
     }
 

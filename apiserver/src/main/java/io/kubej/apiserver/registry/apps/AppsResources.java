@@ -19,6 +19,10 @@ public final class AppsResources {
                         .fieldLabels("status.replicas").strategy(new ReplicaSetStrategy()).table(ReplicaSetStrategy.table())
                         .patchMeta(PodPatchMeta.WORKLOAD).subresource(StatusSubresource.INSTANCE)
                         .subresource(new ScaleSubresource(o -> ReplicaSetStrategy.selectorString(o.path("spec").path("selector"))))
-                        .build());
+                        .build(),
+                io.kubej.apiserver.registry.apps.deployment.Deployments.resource(),
+                io.kubej.apiserver.registry.apps.statefulset.StatefulSets.resource(),
+                io.kubej.apiserver.registry.apps.daemonset.DaemonSets.resource(),
+                io.kubej.apiserver.registry.apps.controllerrevision.ControllerRevisions.resource());
     }
 }

@@ -35,6 +35,14 @@ public final class CoreResources {
     }
 
     public static List<Resource> resources(ServiceStrategy services) {
+        List<Resource> all = new java.util.ArrayList<>(basics(services));
+        all.add(io.kubej.apiserver.registry.core.persistentvolume.PersistentVolumes.volumes());
+        all.add(io.kubej.apiserver.registry.core.persistentvolume.PersistentVolumes.claims());
+        all.addAll(io.kubej.apiserver.registry.core.misc.CorePolicyResources.resources());
+        return all;
+    }
+
+    private static List<Resource> basics(ServiceStrategy services) {
         return List.of(
                 Resource.builder("", "v1", "Namespace").clusterScoped().shortNames("ns").model(Namespace.class)
                         .nameRule(Validation.NameRule.DNS1123_LABEL).fieldLabels("status.phase")

@@ -11,14 +11,25 @@ import java.util.function.UnaryOperator;
  * a controller writing status cannot clobber a user's spec edit, and the reverse.
  */
 public final class StatusSubresource implements Subresource {
-    public static final StatusSubresource INSTANCE = new StatusSubresource();
+    public static final StatusSubresource INSTANCE = new StatusSubresource("status");
 
-    private StatusSubresource() {
+    private final String name;
+
+    private StatusSubresource(String name) {
+        this.name = name;
+    }
+
+    /**
+     * A status-like subresource under another name: a CSR's {@code /approval} changes only its
+     * status (the Approved/Denied conditions) too.
+     */
+    public static StatusSubresource named(String name) {
+        return new StatusSubresource(name);
     }
 
     @Override
     public String name() {
-        return "status";
+        return name;
     }
 
     @Override

@@ -1,0 +1,54 @@
+package io.kubej.apiserver.registry.certificates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.kubej.apiserver.registry.Resource;
+import io.kubej.apiserver.registry.SimpleStrategy;
+import io.kubej.apiserver.registry.TableConvertor;
+import io.kubej.apiserver.registry.TableConvertor.Column;
+import io.kubej.apiserver.registry.Validation;
+import io.kubej.apiserver.registry.generic.StatusSubresource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * certificates.k8s.io/v1 CertificateSigningRequests (upstream {@code pkg/registry/certificates}):
+ * a request for a certificate from a signer. {@code kubectl certificate approve} writes the
+ * Approved condition through {@code /approval}; the signer fills {@code status.certificate}
+ * through {@code /status}. The spec never changes. (No signer runs in kubej yet.)
+ */
+public final class CertificatesResources {
+    private CertificatesResources() {
+    }
+
+    public static List<Resource> resources() {
+        return List.of(Resource.builder("certificates.k8s.io", "v1", "CertificateSigningRequest").clusterScoped().shortNames("csr")
+                .model(CertificateSigningRequest.class)
+                .strategy(SimpleStrategy.builder()
+                        .validate(c -> Validation.requireField(c, "spec.request"))
+                        .validate(c -> Validation.requireField(c, "spec.signerName"))
+                        .immutable("spec")
+                        .build())
+                .table(TableConvertor.of(List.of(Column.name("Name of the request"), Column.of("Age", "string", "Time since creation"),
+                        Column.of("SignerName", "string", "Who should sign"), Column.of("Requestor", "string", "Who asked"),
+                        Column.of("RequestedDuration", "string", "How long the certificate should last"),
+                        Column.of("Condition", "string", "Approved, Denied, Failed, Issued or Pending")),
+                        (c, now) -> List.of(TableConvertor.name(c), TableConvertor.age(c, now), c.path("spec").path("signerName").asText(),
+                                c.path("spec").path("username").asText(""),
+                                c.path("spec").has("expirationSeconds") ? TableConvertor.humanDuration(
+                                        java.time.Duration.ofSeconds(c.path("spec").path("expirationSeconds").asLong())) : "<none>",
+                                condition(c.path("status")))))
+                .subresource(StatusSubresource.INSTANCE)
+                .subresource(StatusSubresource.named("approval"))
+                .build());
+    }
+
+    private static String condition(JsonNode status) {
+        List<String> out = new ArrayList<>();
+        status.path("conditions").forEach(c -> out.add(c.path("type").asText()));
+        if (status.has("certificate")) {
+            out.add("Issued");
+        }
+        return out.isEmpty() ? "Pending" : String.join(",", out);
+    }
+}
