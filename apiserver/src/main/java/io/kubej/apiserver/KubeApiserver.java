@@ -19,9 +19,11 @@ import io.kubej.apiserver.registry.generic.Store;
 import io.kubej.apiserver.registry.scheduling.SchedulingResources;
 import io.kubej.apiserver.server.ApiServer;
 import io.kubej.apiserver.storage.ValueTransformer;
+import io.kubej.apiserver.storage.etcd3.Compactor;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
 import io.kubej.component.Component;
 import io.kubej.component.ComponentRunner;
+import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
@@ -79,9 +81,16 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     @Option(names = "--max-request-body-bytes", description = "the largest request body accepted; larger ones get 413")
     public int maxRequestBodyBytes = 3 * 1024 * 1024;
 
+    @Option(names = "--watch-cache", arity = "0..1", fallbackValue = "true", description = "serve watches and resourceVersion=0 lists from a watch cache")
+    public boolean watchCache = true;
+
+    @Option(names = "--etcd-compaction-interval", description = "how often etcd's history is compacted (0 turns compaction off)")
+    public String etcdCompactionInterval = "5m";
+
     private Etcd3Storage storage;
     private ApiServer server;
     private ResourceRegistry registry;
+    private Compactor compactor;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeApiserver()).execute(args));
@@ -104,7 +113,9 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         storage = new Etcd3Storage(etcdClient(), etcdPrefix, ValueTransformer.IDENTITY);
         ClusterIPAllocator ips = new ClusterIPAllocator(storage.markers("ranges/serviceips"), serviceClusterIpRange);
         NodePortAllocator nodePorts = new NodePortAllocator(storage.markers("ranges/servicenodeports"), serviceNodePortRange);
-        registry = new ResourceRegistry(BuiltinResources.all(new ServiceStrategy(ips, nodePorts)), storage);
+        registry = new ResourceRegistry(BuiltinResources.all(new ServiceStrategy(ips, nodePorts)), storage, watchCache);
+        registry.startCaches();
+        compactor = Compactor.start(storage, GoDuration.parse(etcdCompactionInterval));
         String advertise = advertiseAddress != null ? advertiseAddress
                 : bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
         Store namespaces = registry.store("", "namespaces");
@@ -173,6 +184,12 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     public void close() {
         if (server != null) {
             server.close();
+        }
+        if (compactor != null) {
+            compactor.close();
+        }
+        if (registry != null) {
+            registry.close();
         }
         if (storage != null) {
             storage.close();

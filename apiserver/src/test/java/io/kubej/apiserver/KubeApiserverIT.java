@@ -186,7 +186,7 @@ class KubeApiserverIT {
     }
 
     @Test
-    void compactedWatchGets410Expired() throws Exception {
+    void aWatchFromARevisionEtcdCompactedIsServedFromTheWatchCache() throws Exception {
         String ns = newNamespace();
         Pod old = client.pods().inNamespace(ns).resource(pod("old")).create();
         client.pods().inNamespace(ns).resource(pod("newer")).create();
@@ -194,9 +194,10 @@ class KubeApiserverIT {
             long rev = etcdClient.getKVClient().get(io.etcd.jetcd.ByteSequence.from("/", StandardCharsets.UTF_8)).get().getHeader().getRevision();
             etcdClient.getKVClient().compact(rev).get();
         }
-        Result r = kubectl("get", "--raw", "/api/v1/namespaces/" + ns + "/pods?watch=true&resourceVersion="
+        // etcd alone would answer 410; the cache still holds the events after that revision (see CacherIT for its 410)
+        Result r = kubectl("get", "--raw", "/api/v1/namespaces/" + ns + "/pods?watch=true&timeoutSeconds=1&resourceVersion="
                 + old.getMetadata().getResourceVersion());
-        assertThat(r.out()).contains("Expired").contains("too old resource version");
+        assertThat(r.out()).contains("\"type\":\"ADDED\"").contains("\"name\":\"newer\"").doesNotContain("\"name\":\"old\"");
     }
 
     @Test

@@ -17,12 +17,17 @@ public final class ResourceRegistry {
     private final Map<String, Store> stores = new LinkedHashMap<>(); // by "group/version/plural"
 
     public ResourceRegistry(List<Resource> resources, Etcd3Storage etcd) {
+        this(resources, etcd, false);
+    }
+
+    /** @param watchCache give every resource a watch cache ({@code --watch-cache}) */
+    public ResourceRegistry(List<Resource> resources, Etcd3Storage etcd, boolean watchCache) {
         for (Resource r : resources) {
             String key = key(r.group(), r.version(), r.plural());
             if (stores.containsKey(key)) {
                 throw new IllegalArgumentException("two registrations of " + r.groupVersion() + "/" + r.plural());
             }
-            stores.put(key, new Store(r, etcd));
+            stores.put(key, new Store(r, etcd, watchCache));
         }
     }
 
@@ -38,6 +43,19 @@ public final class ResourceRegistry {
     public Store store(String group, String plural) {
         return stores.values().stream().filter(s -> s.resource().group().equals(group) && s.resource().plural().equals(plural))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("no resource " + plural + "." + group));
+    }
+
+    /** Fills every watch cache from etcd; the server serves requests only after this. */
+    public void startCaches() {
+        stores.values().parallelStream().forEach(Store::startCache);
+    }
+
+    public void close() {
+        stores.values().forEach(Store::close);
+    }
+
+    public java.util.Collection<Store> stores() {
+        return stores.values();
     }
 
     public List<Resource> resources() {

@@ -9,6 +9,7 @@ import io.kubej.apiserver.api.StatusError.Cause;
 import io.kubej.apiserver.registry.RESTStrategy;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.Validation;
+import io.kubej.apiserver.storage.cacher.Cacher;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage.Versioned;
 import io.kubej.apiserver.storage.etcd3.ResourceStorage;
@@ -46,10 +47,35 @@ public final class Store {
 
     private final Resource resource;
     private final ResourceStorage storage;
+    private final Cacher cache; // null without --watch-cache
 
     public Store(Resource resource, Etcd3Storage etcd) {
+        this(resource, etcd, false);
+    }
+
+    /** @param watchCache serve watches and {@code resourceVersion=0} lists from a watch cache ({@code --watch-cache}) */
+    public Store(Resource resource, Etcd3Storage etcd, boolean watchCache) {
         this.resource = resource;
         this.storage = etcd.forResource(resource.etcdResource(), resource.namespaced());
+        this.cache = watchCache ? new Cacher(resource.qualifiedName(), storage) : null;
+    }
+
+    /** Starts the watch cache (one list and one etcd watch); a no-op without one. */
+    public void startCache() {
+        if (cache != null) {
+            cache.start();
+        }
+    }
+
+    /** The watch cache, or null. */
+    public Cacher cache() {
+        return cache;
+    }
+
+    public void close() {
+        if (cache != null) {
+            cache.close();
+        }
     }
 
     public Resource resource() {
@@ -79,10 +105,17 @@ public final class Store {
      * of etcd). "0": any (kubej reads the most recent too). Any other value with NotOlderThan
      * (the default): at least that new, and a value etcd has not reached yet is 504
      * ResourceVersionTooLarge. With Exact: exactly that revision, or 410 when it is compacted.
+     * With a watch cache, "0" and NotOlderThan are answered from memory; unset, Exact and
+     * continued lists always read etcd.
      */
     public ListPage list(String namespace, ListOptions options) {
         long revision = 0;
         String rv = options.resourceVersion();
+        boolean fromCache = cache != null && rv != null && !rv.isEmpty() && !"Exact".equals(options.resourceVersionMatch())
+                && (options.continueToken() == null || options.continueToken().isEmpty());
+        if (fromCache) {
+            return cache.list(namespace, options, Long.parseLong(rv));
+        }
         if (rv != null && !rv.isEmpty() && !rv.equals("0")) {
             long requested = Long.parseLong(rv);
             checkNotTooLarge(requested);
@@ -103,6 +136,9 @@ public final class Store {
      * {@code sendInitialEvents=true} (watch-list) asks for the initial objects explicitly.
      */
     public WatchStream watch(String namespace, ListOptions options) {
+        if (cache != null) {
+            return cache.watch(namespace, options);
+        }
         String rv = options.resourceVersion() == null ? "" : options.resourceVersion();
         boolean fromNow = rv.isEmpty() || rv.equals("0");
         boolean initialEvents = options.sendInitialEvents() != null ? options.sendInitialEvents() : fromNow;

@@ -21,28 +21,49 @@ public final class WatchStream implements AutoCloseable {
     }
 
     private static final Object STOP = new Object();
+    /** Events a watcher may fall behind by before it is cut off (it then resumes from its last resourceVersion). */
+    static final int CAPACITY = 10_000;
 
     private final List<ObjectNode> initial;
     private final ListOptions options;
+    private final String namespace;
     private final long startRevision;
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    private AutoCloseable etcdWatch;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(CAPACITY + 1);
+    private AutoCloseable source;
     private long lastRevision;
     private boolean done;
 
-    WatchStream(List<ObjectNode> initial, ListOptions options, long startRevision) {
+    /**
+     * @param namespace     only events of this namespace pass; null for all
+     * @param startRevision the revision the watch continues after
+     */
+    public WatchStream(List<ObjectNode> initial, ListOptions options, String namespace, long startRevision) {
         this.initial = initial;
         this.options = options;
+        this.namespace = namespace == null || namespace.isEmpty() ? null : namespace;
         this.startRevision = startRevision;
         this.lastRevision = startRevision;
     }
 
-    void attach(AutoCloseable etcdWatch) {
-        this.etcdWatch = etcdWatch;
+    WatchStream(List<ObjectNode> initial, ListOptions options, long startRevision) {
+        this(initial, options, null, startRevision);
     }
 
-    void offer(Object etcdEventOrError) {
-        queue.add(etcdEventOrError);
+    /** What feeds the stream (an etcd watch, or the watch cache's registration); closed with the stream. */
+    public void attach(AutoCloseable source) {
+        this.source = source;
+    }
+
+    /**
+     * Hands the stream one storage event or error. A watcher that has fallen {@link #CAPACITY}
+     * events behind is ended instead of buffered without bound: its client reconnects from the
+     * last resourceVersion it received, and the watch cache replays from there.
+     */
+    public void offer(Object etcdEventOrError) {
+        if (!queue.offer(etcdEventOrError)) {
+            queue.clear();
+            queue.offer(STOP);
+        }
     }
 
     /** The objects that existed when the watch started, to send as ADDED events first. */
@@ -90,7 +111,18 @@ public final class WatchStream implements AutoCloseable {
         return done;
     }
 
+    private boolean inNamespace(Etcd3Storage.Event e) {
+        if (namespace == null) {
+            return true;
+        }
+        ObjectNode any = e.object() != null ? e.object() : e.prev();
+        return any != null && namespace.equals(any.path("metadata").path("namespace").asText());
+    }
+
     private WatchEvent filter(Etcd3Storage.Event e) {
+        if (!inNamespace(e)) {
+            return null;
+        }
         boolean nowMatches = e.object() != null && options.matches(e.object());
         boolean wasMatching = e.prev() != null && options.matches(e.prev());
         if (e.type().equals("DELETED")) {
@@ -116,8 +148,8 @@ public final class WatchStream implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (etcdWatch != null) {
-                etcdWatch.close();
+            if (source != null) {
+                source.close();
             }
         } catch (Exception ignored) {
             // closing a finished watch

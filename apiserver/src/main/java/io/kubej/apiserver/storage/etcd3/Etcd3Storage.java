@@ -231,6 +231,29 @@ public final class Etcd3Storage implements AutoCloseable {
                 .withCountOnly(true).withRange(prefixEnd(prefix)).build()));
     }
 
+    /**
+     * Whether nothing under prefix changed in (from, to]: no key was written there (its mod
+     * revision would fall in the range) and the number of keys is the same (so none was deleted
+     * without another being created, which the first check sees). False when either revision
+     * is compacted.
+     */
+    boolean unchangedBetween(String prefix, long from, long to) {
+        try {
+            long written = await(client.getKVClient().get(bs(prefix), GetOption.builder().withRange(prefixEnd(prefix))
+                    .withRevision(to).withMinModRevision(from + 1).withCountOnly(true).build())).getCount();
+            if (written > 0) {
+                return false;
+            }
+            long before = await(client.getKVClient().get(bs(prefix), GetOption.builder().withRange(prefixEnd(prefix))
+                    .withRevision(from).withCountOnly(true).build())).getCount();
+            long after = await(client.getKVClient().get(bs(prefix), GetOption.builder().withRange(prefixEnd(prefix))
+                    .withRevision(to).withCountOnly(true).build())).getCount();
+            return before == after;
+        } catch (Compacted e) {
+            return false;
+        }
+    }
+
     /** Compacts history up to revision (what upstream's compactor does every 5 minutes). */
     public void compact(long revision) {
         await(client.getKVClient().compact(revision));
@@ -261,9 +284,63 @@ public final class Etcd3Storage implements AutoCloseable {
 
             @Override
             public void onCompleted() {
+                onError.accept(new IllegalStateException("etcd closed the watch"));
             }
         });
         return w::close;
+    }
+
+    /** A long-lived watch that also reports etcd's progress: the revision up to which every event has been delivered. */
+    public interface ProgressWatch extends AutoCloseable {
+        /** Asks etcd to report its current revision on this watch (etcd's RequestProgress, 3.4+). */
+        void requestProgress();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Watches everything under prefix from fromRevision (inclusive), for the watch cache: events go
+     * to onEvent, and a progress notification (nothing changed under prefix up to a revision) to
+     * onProgress. An error, and also etcd closing the watch, goes to onError.
+     */
+    ProgressWatch watchWithProgress(String prefix, long fromRevision, Consumer<Event> onEvent,
+                                    java.util.function.LongConsumer onProgress, Consumer<Throwable> onError) {
+        WatchOption option = WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(fromRevision)
+                .withProgressNotify(true).build();
+        Watch.Watcher w = client.getWatchClient().watch(bs(prefix), option, new Watch.Listener() {
+            @Override
+            public void onNext(WatchResponse response) {
+                if (response.isProgressNotify()) {
+                    onProgress.accept(response.getHeader().getRevision());
+                    return;
+                }
+                for (WatchEvent e : response.getEvents()) {
+                    onEvent.accept(toEvent(e));
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                onError.accept(t instanceof CompactedException c ? new Compacted(c.getCompactedRevision()) : t);
+            }
+
+            @Override
+            public void onCompleted() {
+                onError.accept(new IllegalStateException("etcd closed the watch"));
+            }
+        });
+        return new ProgressWatch() {
+            @Override
+            public void requestProgress() {
+                w.requestProgress();
+            }
+
+            @Override
+            public void close() {
+                w.close();
+            }
+        };
     }
 
     private Event toEvent(WatchEvent e) {

@@ -111,6 +111,27 @@ public final class ResourceStorage {
         return etcd.watch(listPrefix(namespace), fromRevision, onEvent, onError);
     }
 
+    /** The watch the cache keeps on this resource's whole prefix. */
+    public Etcd3Storage.ProgressWatch watchAll(long fromRevision, Consumer<Event> onEvent, java.util.function.LongConsumer onProgress,
+                                               Consumer<Throwable> onError) {
+        return etcd.watchWithProgress(root + "/", fromRevision, onEvent, onProgress, onError);
+    }
+
+    /** "ns/name" or "name": the cache's key of an object, ordered as etcd orders keys. */
+    public String cacheKey(ObjectNode object) {
+        String name = object.path("metadata").path("name").asText();
+        return namespaced ? object.path("metadata").path("namespace").asText() + "/" + name : name;
+    }
+
+    /** Whether no object of this resource changed in (from, to]; see {@link Etcd3Storage#unchangedBetween}. */
+    public boolean unchangedBetween(long from, long to) {
+        return etcd.unchangedBetween(root + "/", from, to);
+    }
+
+    public boolean namespaced() {
+        return namespaced;
+    }
+
     public long currentRevision() {
         return etcd.currentRevision();
     }
