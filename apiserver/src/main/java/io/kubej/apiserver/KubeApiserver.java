@@ -12,6 +12,7 @@ import io.kubej.apiserver.endpoints.discovery.Discovery;
 import io.kubej.apiserver.endpoints.handlers.ResourceHandler;
 import io.kubej.apiserver.registry.BuiltinResources;
 import io.kubej.apiserver.registry.ResourceRegistry;
+import io.kubej.apiserver.registry.apiextensions.CustomResourceRegistrar;
 import io.kubej.apiserver.registry.core.service.ClusterIPAllocator;
 import io.kubej.apiserver.registry.core.service.NodePortAllocator;
 import io.kubej.apiserver.registry.core.service.ServiceStrategy;
@@ -91,6 +92,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     private ApiServer server;
     private ResourceRegistry registry;
     private Compactor compactor;
+    private CustomResourceRegistrar crds;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeApiserver()).execute(args));
@@ -115,13 +117,15 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         NodePortAllocator nodePorts = new NodePortAllocator(storage.markers("ranges/servicenodeports"), serviceNodePortRange);
         registry = new ResourceRegistry(BuiltinResources.all(new ServiceStrategy(ips, nodePorts)), storage, watchCache);
         registry.startCaches();
+        crds = new CustomResourceRegistrar(registry);
+        crds.start();
         compactor = Compactor.start(storage, GoDuration.parse(etcdCompactionInterval));
         String advertise = advertiseAddress != null ? advertiseAddress
                 : bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
         Store namespaces = registry.store("", "namespaces");
         AdmissionChain admission = new AdmissionChain(List.of(new NamespaceLifecycle(name -> namespaces.find(null, name))));
         server = new ApiServer(new ResourceHandler(registry, admission),
-                new Discovery(registry.resources(), () -> advertise + ":" + port()),
+                new Discovery(registry::resources, () -> advertise + ":" + port()),
                 Authorizer.alwaysAllow(), this::isReady);
         server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile, maxRequestBodyBytes);
         new Bootstrap(registry, ips, advertise, port()).run();
@@ -187,6 +191,9 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         }
         if (compactor != null) {
             compactor.close();
+        }
+        if (crds != null) {
+            crds.close();
         }
         if (registry != null) {
             registry.close();

@@ -46,19 +46,23 @@ public final class ApiServerWrites implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "100", description = "Unmeasured writes per path first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Also send creates at this fixed rate per second (open loop) and report their latency (default: off).")
+    int rate;
+
     /** One measured path beside its floor, at one concurrency. */
     public record Comparison(int concurrency, Latencies floor, Latencies apiserver) {
     }
 
-    /** The stored ConfigMap's size in etcd (the floor writes values of this size) and the comparisons. */
-    public record Result(int valueBytes, List<Comparison> comparisons) {
+    /** The stored ConfigMap's size in etcd (the floor writes values of this size), the comparisons, and the fixed-rate run (or null). */
+    public record Result(int valueBytes, List<Comparison> comparisons, Latencies atRate) {
     }
 
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("kubej-bench-apiserver-");
         try {
-            Result r = measure(dir, n, concurrency, warmup, System.out);
+            Result r = measure(dir, n, concurrency, warmup, rate, System.out);
             print(r, System.out);
         } finally {
             Bench.deleteTree(dir);
@@ -68,6 +72,10 @@ public final class ApiServerWrites implements Callable<Integer> {
 
     /** Starts etcd + kube-apiserver under {@code dir}, measures both paths, stops them again. */
     public static Result measure(Path dir, int n, int concurrency, int warmup, PrintStream log) throws Exception {
+        return measure(dir, n, concurrency, warmup, 0, log);
+    }
+
+    public static Result measure(Path dir, int n, int concurrency, int warmup, int rate, PrintStream log) throws Exception {
         log.println("starting etcd (mTLS) and kube-apiserver under " + dir);
         try (TestControlPlane cp = TestControlPlane.startHardWay(dir, List.of());
                 Client etcd = etcdClient(cp.etcdClientUrl(), cp.pki())) {
@@ -84,7 +92,12 @@ public final class ApiServerWrites implements Callable<Integer> {
                 Latencies floor = putValues(etcd.getKVClient(), "c" + c, n, c, value);
                 comparisons.add(new Comparison(c, floor, apiserver));
             }
-            return new Result(value.length, comparisons);
+            Latencies atRate = null;
+            if (rate > 0) {
+                log.printf("measuring %d creates sent at %d per second%n", n, rate);
+                atRate = createAtRate(api, n, rate);
+            }
+            return new Result(value.length, comparisons, atRate);
         }
     }
 
@@ -94,6 +107,39 @@ public final class ApiServerWrites implements Callable<Integer> {
                 .resource(new ConfigMapBuilder().withNewMetadata().withName(prefix + "-" + i).endMetadata()
                         .addToData("key", "value-" + i).build())
                 .create());
+    }
+
+    /**
+     * {@code n} creates started on a fixed schedule of {@code rate} per second, each on its own
+     * virtual thread (an open loop: a slow answer does not delay the next request, so queueing
+     * shows in the latency instead of lowering the rate).
+     */
+    private static Latencies createAtRate(KubernetesClient api, int n, int rate) throws Exception {
+        long[] nanos = new long[n];
+        long intervalNanos = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                long due = start + i * intervalNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                int index = i;
+                all.add(pool.submit(() -> {
+                    long t0 = System.nanoTime();
+                    api.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
+                            .withName("rate-" + index).endMetadata().addToData("key", "value").build()).create();
+                    nanos[index] = System.nanoTime() - t0;
+                    return null;
+                }));
+            }
+            for (var f : all) {
+                f.get();
+            }
+        }
+        return new Latencies("API create at " + rate + "/s", nanos, System.nanoTime() - start);
     }
 
     /** {@code n} direct puts of {@code value} to etcd, outside the API server's key space. */
@@ -128,6 +174,10 @@ public final class ApiServerWrites implements Callable<Integer> {
                 r.valueBytes());
         for (Comparison c : r.comparisons()) {
             Latencies.printTable(out, c.floor(), c.apiserver());
+        }
+        if (r.atRate() != null) {
+            out.printf("  %-34s %10.1f %10.2f %10.2f%n", r.atRate().name() + " (n=" + r.atRate().count() + ")",
+                    r.atRate().opsPerSecond(), r.atRate().p50(), r.atRate().p99());
         }
     }
 }

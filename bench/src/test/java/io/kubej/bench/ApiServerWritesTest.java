@@ -13,7 +13,7 @@ class ApiServerWritesTest {
 
     @Test
     void apiServerCreatesAndDirectEtcdPutsAreBothMeasuredSequentiallyAndConcurrently() throws Exception {
-        ApiServerWrites.Result r = ApiServerWrites.measure(dir, 20, 2, 5, System.out);
+        ApiServerWrites.Result r = ApiServerWrites.measure(dir, 20, 2, 5, 50, System.out);
         ApiServerWrites.print(r, System.out);
 
         assertThat(r.valueBytes()).isPositive();
@@ -26,5 +26,7 @@ class ApiServerWritesTest {
                 assertThat(l.p99()).as(l.name()).isGreaterThanOrEqualTo(l.p50());
             }
         }
+        assertThat(r.atRate().count()).isEqualTo(20);
+        assertThat(r.atRate().p99()).isGreaterThanOrEqualTo(r.atRate().p50());
     }
 }

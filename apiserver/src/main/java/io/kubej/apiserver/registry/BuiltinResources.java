@@ -30,6 +30,7 @@ public final class BuiltinResources {
         all.addAll(io.kubej.apiserver.registry.rbac.RbacResources.resources());
         all.addAll(io.kubej.apiserver.registry.scheduling.SchedulingResources.resources());
         all.addAll(io.kubej.apiserver.registry.storage.StorageResources.resources());
+        all.add(io.kubej.apiserver.registry.apiextensions.CustomResourceDefinitions.resource());
         return all;
     }
 }

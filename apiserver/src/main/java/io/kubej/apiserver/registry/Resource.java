@@ -24,12 +24,14 @@ import java.util.Set;
  *                     namespaced, {@code metadata.namespace} always)
  * @param protobuf     decodes this kind's protobuf body, or null when kubej accepts only JSON for it
  * @param nameRule     what metadata.name must look like (a DNS-1123 subdomain unless the kind says otherwise)
+ * @param patchMeta    strategic-merge metadata; null where strategic merge patch is refused (custom resources)
+ * @param fieldSchema  for kinds without a model: which fields the schema does not know (a CRD's schema)
  */
 public record Resource(String group, String version, String kind, String plural, String singular,
                        boolean namespaced, List<String> shortNames, List<String> categories, Set<String> verbs,
                        Class<?> model, String etcdResource, Set<String> fieldLabels, RESTStrategy strategy,
                        TableConvertor table, List<Subresource> subresources, PatchMeta patchMeta,
-                       ProtobufDecoder protobuf, Validation.NameRule nameRule) {
+                       ProtobufDecoder protobuf, Validation.NameRule nameRule, FieldSchema fieldSchema) {
 
     /** The verbs of an ordinary stored resource. */
     public static final Set<String> STORED_VERBS = Set.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
@@ -80,6 +82,7 @@ public record Resource(String group, String version, String kind, String plural,
         private PatchMeta patchMeta = PatchMeta.OBJECT;
         private ProtobufDecoder protobuf;
         private Validation.NameRule nameRule = Validation.NameRule.DNS1123_SUBDOMAIN;
+        private FieldSchema fieldSchema;
 
         private Builder(String group, String version, String kind) {
             this.group = group;
@@ -158,6 +161,11 @@ public record Resource(String group, String version, String kind, String plural,
             return this;
         }
 
+        public Builder fieldSchema(FieldSchema f) {
+            fieldSchema = f;
+            return this;
+        }
+
         public Builder nameRule(Validation.NameRule rule) {
             nameRule = rule;
             return this;
@@ -176,7 +184,7 @@ public record Resource(String group, String version, String kind, String plural,
                     List.copyOf(shortNames), List.copyOf(categories), verbs, model,
                     etcdResource != null ? etcdResource : p, Set.copyOf(labels),
                     Objects.requireNonNull(strategy, "strategy of " + kind), table != null ? table : TableConvertor.DEFAULT,
-                    List.copyOf(subresources), patchMeta, protobuf, nameRule);
+                    List.copyOf(subresources), patchMeta, protobuf, nameRule, fieldSchema);
         }
     }
 }

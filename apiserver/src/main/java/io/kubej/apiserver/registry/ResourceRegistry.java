@@ -14,7 +14,10 @@ import java.util.Optional;
  * of kinds in kubej: discovery, OpenAPI, the request handlers and bootstrapping all ask it.
  */
 public final class ResourceRegistry {
-    private final Map<String, Store> stores = new LinkedHashMap<>(); // by "group/version/plural"
+    private final Etcd3Storage etcd;
+    private final boolean watchCache;
+    /** By "group/version/plural"; replaced whole on every change, so readers never lock. */
+    private volatile Map<String, Store> stores = new LinkedHashMap<>();
 
     public ResourceRegistry(List<Resource> resources, Etcd3Storage etcd) {
         this(resources, etcd, false);
@@ -22,13 +25,17 @@ public final class ResourceRegistry {
 
     /** @param watchCache give every resource a watch cache ({@code --watch-cache}) */
     public ResourceRegistry(List<Resource> resources, Etcd3Storage etcd, boolean watchCache) {
+        this.etcd = etcd;
+        this.watchCache = watchCache;
+        Map<String, Store> initial = new LinkedHashMap<>();
         for (Resource r : resources) {
             String key = key(r.group(), r.version(), r.plural());
-            if (stores.containsKey(key)) {
+            if (initial.containsKey(key)) {
                 throw new IllegalArgumentException("two registrations of " + r.groupVersion() + "/" + r.plural());
             }
-            stores.put(key, new Store(r, etcd, watchCache));
+            initial.put(key, new Store(r, etcd, watchCache));
         }
+        stores = initial;
     }
 
     private static String key(String group, String version, String plural) {
@@ -43,6 +50,32 @@ public final class ResourceRegistry {
     public Store store(String group, String plural) {
         return stores.values().stream().filter(s -> s.resource().group().equals(group) && s.resource().plural().equals(plural))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("no resource " + plural + "." + group));
+    }
+
+    /**
+     * Serves resource r from now on, replacing an earlier registration of the same group,
+     * version and plural (a CustomResourceDefinition changed); its watch cache starts first.
+     */
+    public synchronized Store register(Resource r) {
+        Store store = new Store(r, etcd, watchCache);
+        store.startCache();
+        Map<String, Store> next = new LinkedHashMap<>(stores);
+        Store previous = next.put(key(r.group(), r.version(), r.plural()), store);
+        stores = next;
+        if (previous != null) {
+            previous.close();
+        }
+        return store;
+    }
+
+    /** Stops serving a resource (its CustomResourceDefinition is gone). */
+    public synchronized void unregister(String group, String version, String plural) {
+        Map<String, Store> next = new LinkedHashMap<>(stores);
+        Store previous = next.remove(key(group, version, plural));
+        stores = next;
+        if (previous != null) {
+            previous.close();
+        }
     }
 
     /** Fills every watch cache from etcd; the server serves requests only after this. */

@@ -20,10 +20,11 @@ import java.util.Map;
  * tells kubectl to let the server validate fields.
  */
 public final class Discovery {
-    private final List<Resource> resources;
+    private final java.util.function.Supplier<List<Resource>> resources;
     private final java.util.function.Supplier<String> serverAddress;
 
-    public Discovery(List<Resource> resources, java.util.function.Supplier<String> serverAddress) {
+    /** @param resources what is served now (custom resources come and go with their definitions) */
+    public Discovery(java.util.function.Supplier<List<Resource>> resources, java.util.function.Supplier<String> serverAddress) {
         this.resources = resources;
         this.serverAddress = serverAddress;
     }
@@ -38,7 +39,7 @@ public final class Discovery {
 
     private Map<String, List<Resource>> byGroupVersion() {
         Map<String, List<Resource>> m = new LinkedHashMap<>();
-        for (Resource r : resources) {
+        for (Resource r : resources.get()) {
             m.computeIfAbsent(r.groupVersion(), k -> new java.util.ArrayList<>()).add(r);
         }
         return m;

@@ -24,6 +24,8 @@ import java.util.Map;
  * (fabric8's). Decoding into it parks every unknown field in the model's
  * {@code additionalProperties}, so walking the decoded object and collecting those gives exactly
  * the unknown field paths, which are then reported or pruned from the JSON that is stored.
+ * Custom resources have no model; their registration's {@code FieldSchema} (the CRD's
+ * structural schema) names the unknown fields instead.
  */
 final class FieldValidation {
     private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -44,7 +46,8 @@ final class FieldValidation {
      */
     static List<UnknownField> unknownFields(ObjectNode body, Resource r) {
         if (r.model() == null) {
-            return List.of();
+            return r.fieldSchema() == null ? List.of()
+                    : r.fieldSchema().unknownFields(body).stream().map(f -> new UnknownField(f.path(), f.pointer())).toList();
         }
         Object typed;
         try {

@@ -33,7 +33,14 @@ public final class Patcher {
             JsonNode result = switch (type) {
                 case "application/json-patch+json" -> JsonPatch.apply(p, current);
                 case "application/merge-patch+json" -> mergePatch(current, p, null);
-                case "application/strategic-merge-patch+json" -> mergePatch(current, p, meta);
+                case "application/strategic-merge-patch+json" -> {
+                    if (meta == null) {
+                        // upstream: custom resources have no patch strategies to follow
+                        throw new StatusError(415, "UnsupportedMediaType",
+                                "strategic merge patch is not supported for this resource; use a JSON merge patch (--type=merge)", null);
+                    }
+                    yield mergePatch(current, p, meta);
+                }
                 default -> throw StatusError.unsupportedMediaType(type);
             };
             if (!(result instanceof ObjectNode o)) {

@@ -15,9 +15,17 @@ import java.util.function.UnaryOperator;
  * scale} and autoscalers read and write without knowing the owning kind. Which fields hold
  * desired and observed replicas and the selector is all that differs between kinds.
  *
- * @param selector the pods' label selector in query-string form ({@code app=web}), for the HPA
+ * @param specReplicasPath   where the desired count is ({@code /spec/replicas}, a JSON pointer)
+ * @param statusReplicasPath where the observed count is ({@code /status/replicas})
+ * @param selector           the pods' label selector in query-string form ({@code app=web}), for the HPA
  */
-public record ScaleSubresource(Function<ObjectNode, String> selector) implements Subresource {
+public record ScaleSubresource(String specReplicasPath, String statusReplicasPath, Function<ObjectNode, String> selector)
+        implements Subresource {
+
+    /** The built-in workload kinds: spec.replicas and status.replicas. */
+    public ScaleSubresource(Function<ObjectNode, String> selector) {
+        this("/spec/replicas", "/status/replicas", selector);
+    }
 
     @Override
     public String name() {
@@ -60,7 +68,7 @@ public record ScaleSubresource(Function<ObjectNode, String> selector) implements
             } else {
                 Json.metadata(parent).put("resourceVersion", wantedRv);
             }
-            Json.obj(parent, "spec").put("replicas", scale.path("spec").path("replicas").asInt(0));
+            set(parent, specReplicasPath, scale.path("spec").path("replicas").asInt(0));
             return parent;
         });
         return toScale(updated);
@@ -75,9 +83,22 @@ public record ScaleSubresource(Function<ObjectNode, String> selector) implements
                 meta.set(f, parent.path("metadata").get(f));
             }
         }
-        s.putObject("spec").put("replicas", parent.path("spec").path("replicas").asInt(0));
-        s.putObject("status").put("replicas", parent.path("status").path("replicas").asInt(0))
-                .put("selector", selector.apply(parent));
+        s.putObject("spec").put("replicas", parent.at(specReplicasPath).asInt(0));
+        ObjectNode status = s.putObject("status").put("replicas", parent.at(statusReplicasPath).asInt(0));
+        String sel = selector.apply(parent);
+        if (sel != null) {
+            status.put("selector", sel);
+        }
         return s;
+    }
+
+    /** Sets an int at a JSON pointer, making the objects on the way. */
+    private static void set(ObjectNode root, String pointer, int value) {
+        String[] parts = pointer.substring(1).split("/");
+        ObjectNode at = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            at = Json.obj(at, parts[i]);
+        }
+        at.put(parts[parts.length - 1], value);
     }
 }

@@ -87,12 +87,32 @@ public final class Store {
     }
 
     public ObjectNode get(String namespace, String name) {
-        return storage.get(namespace, name).map(Versioned::object).orElseThrow(() -> notFound(name));
+        return storage.get(namespace, name).map(Versioned::object).map(this::asServed).orElseThrow(() -> notFound(name));
     }
 
     /** The object, or empty when it does not exist. */
     public Optional<ObjectNode> find(String namespace, String name) {
-        return storage.get(namespace, name).map(Versioned::object);
+        return storage.get(namespace, name).map(Versioned::object).map(this::asServed);
+    }
+
+    /**
+     * A stored object as this version serves it. All versions of a custom resource share one
+     * storage; with the conversion strategy None (the only one kubej has) a version differs only
+     * in apiVersion. Built-in kinds are served in their one stored version, so this copies nothing.
+     */
+    private ObjectNode asServed(ObjectNode o) {
+        if (o.path("apiVersion").asText().equals(resource.groupVersion())) {
+            return o;
+        }
+        ObjectNode copy = o.deepCopy();
+        copy.put("apiVersion", resource.groupVersion());
+        return copy;
+    }
+
+    private ListPage asServed(ListPage page) {
+        List<ObjectNode> items = new ArrayList<>(page.items().size());
+        page.items().forEach(o -> items.add(asServed(o)));
+        return new ListPage(items, page.revision(), page.continueToken());
     }
 
     private StatusError notFound(String name) {
@@ -114,7 +134,7 @@ public final class Store {
         boolean fromCache = cache != null && rv != null && !rv.isEmpty() && !"Exact".equals(options.resourceVersionMatch())
                 && (options.continueToken() == null || options.continueToken().isEmpty());
         if (fromCache) {
-            return cache.list(namespace, options, Long.parseLong(rv));
+            return asServed(cache.list(namespace, options, Long.parseLong(rv)));
         }
         if (rv != null && !rv.isEmpty() && !rv.equals("0")) {
             long requested = Long.parseLong(rv);
@@ -124,7 +144,7 @@ public final class Store {
             }
         }
         try {
-            return storage.list(namespace, revision, options.continueToken(), options.limit(), options::matches);
+            return asServed(storage.list(namespace, revision, options.continueToken(), options.limit(), options::matches));
         } catch (Etcd3Storage.Compacted e) {
             throw StatusError.expired("too old resource version: " + revision + " (" + e.compactRevision() + ")");
         }
@@ -137,7 +157,9 @@ public final class Store {
      */
     public WatchStream watch(String namespace, ListOptions options) {
         if (cache != null) {
-            return cache.watch(namespace, options);
+            WatchStream cached = cache.watch(namespace, options);
+            cached.servedAs(this::asServed);
+            return cached;
         }
         String rv = options.resourceVersion() == null ? "" : options.resourceVersion();
         boolean fromNow = rv.isEmpty() || rv.equals("0");
@@ -159,7 +181,8 @@ public final class Store {
             }
             from = requested + 1;
         }
-        WatchStream stream = new WatchStream(initial, options, from - 1);
+        WatchStream stream = new WatchStream(initial, options, namespace, from - 1);
+        stream.servedAs(this::asServed);
         stream.attach(storage.watch(namespace, from, stream::offer, stream::offer));
         return stream;
     }

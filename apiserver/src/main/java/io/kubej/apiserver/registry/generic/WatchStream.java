@@ -30,6 +30,7 @@ public final class WatchStream implements AutoCloseable {
     private final long startRevision;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(CAPACITY + 1);
     private AutoCloseable source;
+    private java.util.function.UnaryOperator<ObjectNode> served = o -> o;
     private long lastRevision;
     private boolean done;
 
@@ -66,9 +67,14 @@ public final class WatchStream implements AutoCloseable {
         }
     }
 
+    /** How each object leaves the stream: as the version the client watches serves it. */
+    public void servedAs(java.util.function.UnaryOperator<ObjectNode> conversion) {
+        this.served = conversion;
+    }
+
     /** The objects that existed when the watch started, to send as ADDED events first. */
     public List<ObjectNode> initialObjects() {
-        return initial;
+        return initial.stream().map(served).toList();
     }
 
     /** The revision of the last event seen (or the start): where a BOOKMARK says the watcher is. */
@@ -100,7 +106,7 @@ public final class WatchStream implements AutoCloseable {
             lastRevision = e.revision();
             WatchEvent out = filter(e);
             if (out != null) {
-                return out;
+                return new WatchEvent(out.type(), served.apply(out.object()));
             }
         }
         return null;
