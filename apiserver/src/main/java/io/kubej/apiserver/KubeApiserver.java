@@ -123,7 +123,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         String advertise = advertiseAddress != null ? advertiseAddress
                 : bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
         Store namespaces = registry.store("", "namespaces");
-        AdmissionChain admission = new AdmissionChain(List.of(new NamespaceLifecycle(name -> namespaces.find(null, name))));
+        AdmissionChain admission = new AdmissionChain(List.of(new NamespaceLifecycle(name -> namespaces.findQuickly(null, name))));
         server = new ApiServer(new ResourceHandler(registry, admission),
                 new Discovery(registry::resources, () -> advertise + ":" + port()),
                 Authorizer.alwaysAllow(), this::isReady);

@@ -50,8 +50,12 @@ public final class ApiServerWrites implements Callable<Integer> {
             description = "Also send creates at this fixed rate per second (open loop) and report their latency (default: off).")
     int rate;
 
-    /** One measured path beside its floor, at one concurrency. */
-    public record Comparison(int concurrency, Latencies floor, Latencies apiserver) {
+    /**
+     * One measured path beside its floor, at one concurrency, with the API server's own mean
+     * time per create (from its apiserver_request_duration_seconds): the rest of the client's
+     * latency is the client, TLS and the network.
+     */
+    public record Comparison(int concurrency, Latencies floor, Latencies apiserver, double serverMeanMillis) {
     }
 
     /** The stored ConfigMap's size in etcd (the floor writes values of this size), the comparisons, and the fixed-rate run (or null). */
@@ -88,9 +92,11 @@ public final class ApiServerWrites implements Callable<Integer> {
             putValues(etcd.getKVClient(), "warmup", warmup, 1, value);
             for (int c : levels) {
                 log.printf("measuring %d writes per path with %d writer(s)%n", n, c);
+                ServerTimes before = ServerTimes.scrape(api, "CREATE", "configmaps");
                 Latencies apiserver = createConfigMaps(api, "c" + c, n, c);
+                double serverMean = ServerTimes.scrape(api, "CREATE", "configmaps").meanMillisSince(before);
                 Latencies floor = putValues(etcd.getKVClient(), "c" + c, n, c, value);
-                comparisons.add(new Comparison(c, floor, apiserver));
+                comparisons.add(new Comparison(c, floor, apiserver, serverMean));
             }
             Latencies atRate = null;
             if (rate > 0) {
@@ -174,6 +180,7 @@ public final class ApiServerWrites implements Callable<Integer> {
                 r.valueBytes());
         for (Comparison c : r.comparisons()) {
             Latencies.printTable(out, c.floor(), c.apiserver());
+            out.printf("  %-34s %10s %10.2f%n", "  of which in the API server (mean)", "", c.serverMeanMillis());
         }
         if (r.atRate() != null) {
             out.printf("  %-34s %10.1f %10.2f %10.2f%n", r.atRate().name() + " (n=" + r.atRate().count() + ")",

@@ -19,6 +19,8 @@ class ApiServerWritesTest {
         assertThat(r.valueBytes()).isPositive();
         assertThat(r.comparisons()).extracting(ApiServerWrites.Comparison::concurrency).containsExactly(1, 2);
         for (ApiServerWrites.Comparison c : r.comparisons()) {
+            assertThat(c.serverMeanMillis()).as("the API server's own time per create").isPositive()
+                    .isLessThan(c.apiserver().percentileMillis(100));
             for (Latencies l : new Latencies[] {c.floor(), c.apiserver()}) {
                 assertThat(l.count()).as(l.name()).isEqualTo(20);
                 assertThat(l.opsPerSecond()).as(l.name()).isPositive();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.introspect.AnnotatedMember;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.StatusError;
@@ -82,6 +81,26 @@ final class FieldValidation {
         return key.toString().replace("~", "~0").replace("/", "~1");
     }
 
+    /** A model class's properties and its additionalProperties getter, introspected once per class (it is the costly part). */
+    private record ModelInfo(List<BeanPropertyDefinition> properties, java.lang.reflect.Method additional) {
+    }
+
+    private static final ClassValue<ModelInfo> MODELS = new ClassValue<>() {
+        @Override
+        protected ModelInfo computeValue(Class<?> type) {
+            BeanDescription bean = MAPPER.getSerializationConfig().introspect(MAPPER.constructType(type));
+            List<BeanPropertyDefinition> props = bean.findProperties().stream()
+                    .filter(p -> p.getAccessor() != null && !p.getName().equals("additionalProperties")).toList();
+            java.lang.reflect.Method additional;
+            try {
+                additional = type.getMethod("getAdditionalProperties");
+            } catch (NoSuchMethodException e) {
+                additional = null; // not every model type has additionalProperties
+            }
+            return new ModelInfo(props, additional);
+        }
+    };
+
     /** Walks a decoded model; records "spec.containers[0].imagee" for each parked unknown field. */
     private static void collectUnknown(Object value, String path, String pointer, List<UnknownField> out) {
         if (value == null) {
@@ -98,13 +117,12 @@ final class FieldValidation {
         if (!value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
             return; // strings, numbers, maps of labels: nothing typed below
         }
-        BeanDescription bean = MAPPER.getSerializationConfig().introspect(MAPPER.constructType(value.getClass()));
-        for (BeanPropertyDefinition p : bean.findProperties()) {
-            AnnotatedMember getter = p.getAccessor();
-            if (getter == null || p.getName().equals("additionalProperties")) {
+        ModelInfo model = MODELS.get(value.getClass());
+        for (BeanPropertyDefinition p : model.properties()) {
+            Object child = p.getAccessor().getValue(value);
+            if (child == null) {
                 continue;
             }
-            Object child = getter.getValue(value);
             String childPath = path.isEmpty() ? p.getName() : path + "." + p.getName();
             String childPointer = pointer + "/" + escape(p.getName());
             if (child instanceof Map<?, ?> map) {
@@ -114,13 +132,14 @@ final class FieldValidation {
             }
         }
         // fabric8 exposes the extras through @JsonAnyGetter, which findProperties skips
-        try {
-            Object extra = value.getClass().getMethod("getAdditionalProperties").invoke(value);
-            if (extra instanceof Map<?, ?> m) {
-                m.keySet().forEach(k -> out.add(new UnknownField(path.isEmpty() ? k.toString() : path + "." + k, pointer + "/" + escape(k))));
+        if (model.additional() != null) {
+            try {
+                if (model.additional().invoke(value) instanceof Map<?, ?> m) {
+                    m.keySet().forEach(k -> out.add(new UnknownField(path.isEmpty() ? k.toString() : path + "." + k, pointer + "/" + escape(k))));
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
             }
-        } catch (ReflectiveOperationException e) {
-            // not every model type has additionalProperties
         }
     }
 }

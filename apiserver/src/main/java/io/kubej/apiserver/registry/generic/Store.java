@@ -96,6 +96,20 @@ public final class Store {
     }
 
     /**
+     * A read for checks on the hot path (admission): from the watch cache when it has the
+     * object, else from etcd, since the cache may not have seen a write of a moment ago.
+     */
+    public Optional<ObjectNode> findQuickly(String namespace, String name) {
+        if (cache != null) {
+            ObjectNode cached = cache.get(namespace, name);
+            if (cached != null) {
+                return Optional.of(asServed(cached));
+            }
+        }
+        return find(namespace, name);
+    }
+
+    /**
      * A stored object as this version serves it. All versions of a custom resource share one
      * storage; with the conversion strategy None (the only one kubej has) a version differs only
      * in apiVersion. Built-in kinds are served in their one stored version, so this copies nothing.

@@ -291,6 +291,11 @@ public final class Cacher implements AutoCloseable {
         watchers.remove(stream);
     }
 
+    /** The cached object of that namespace ("" for cluster-scoped) and name, or null (the cache may lag a write by a moment). */
+    public synchronized ObjectNode get(String namespace, String name) {
+        return objects.get(storage.namespaced() ? namespace + "/" + name : name);
+    }
+
     /** How many clients watch through this cache (for /metrics and tests). */
     public synchronized int watcherCount() {
         return watchers.size();
