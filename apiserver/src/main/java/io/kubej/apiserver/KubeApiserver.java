@@ -13,6 +13,7 @@ import io.kubej.apiserver.endpoints.handlers.ResourceHandler;
 import io.kubej.apiserver.registry.BuiltinResources;
 import io.kubej.apiserver.registry.ResourceRegistry;
 import io.kubej.apiserver.registry.apiextensions.CustomResourceRegistrar;
+import io.kubej.apiserver.registry.core.service.AllocationRepair;
 import io.kubej.apiserver.registry.core.service.ClusterIPAllocator;
 import io.kubej.apiserver.registry.core.service.NodePortAllocator;
 import io.kubej.apiserver.registry.core.service.ServiceStrategy;
@@ -93,6 +94,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     private ResourceRegistry registry;
     private Compactor compactor;
     private CustomResourceRegistrar crds;
+    private AllocationRepair allocationRepair;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeApiserver()).execute(args));
@@ -129,6 +131,13 @@ public final class KubeApiserver implements Component, Callable<Integer> {
                 Authorizer.alwaysAllow(), this::isReady);
         server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile, maxRequestBodyBytes);
         new Bootstrap(registry, ips, advertise, port()).run();
+        allocationRepair = new AllocationRepair(registry.store("", "services"), ips, nodePorts);
+        allocationRepair.start();
+    }
+
+    /** The repair loop of ClusterIP and node-port claims (tests run it on demand). */
+    public AllocationRepair allocationRepair() {
+        return allocationRepair;
     }
 
     /** The port actually bound (differs from --secure-port when that is 0, as tests use). */
@@ -194,6 +203,9 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         }
         if (crds != null) {
             crds.close();
+        }
+        if (allocationRepair != null) {
+            allocationRepair.close();
         }
         if (registry != null) {
             registry.close();

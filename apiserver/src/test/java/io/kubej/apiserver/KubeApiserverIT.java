@@ -733,4 +733,35 @@ class KubeApiserverIT {
         });
         assertThat(client.configMaps().inNamespace(ns).withName("held").get()).isNull();
     }
+
+    @Test
+    void theRepairLoopReleasesLeakedClaimsAndRestoresMissingOnes() throws Exception {
+        String ns = newNamespace();
+        var svc = client.services().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("kept").endMetadata().withNewSpec().withType("NodePort")
+                .addNewPort().withPort(80).endPort().endSpec().build()).create();
+        String ip = svc.getSpec().getClusterIP();
+        int nodePort = svc.getSpec().getPorts().get(0).getNodePort();
+        try (Client etcd = Client.builder().endpoints(server.etcd.clientUrl()).build()) {
+            var kv = etcd.getKVClient();
+            java.util.function.Function<String, io.etcd.jetcd.ByteSequence> key =
+                    k -> io.etcd.jetcd.ByteSequence.from("/registry/ranges/" + k, StandardCharsets.UTF_8);
+            // a leak (a claim whose service never got written) and a lost claim of a live service
+            kv.put(key.apply("serviceips/10.32.0.250"), io.etcd.jetcd.ByteSequence.from("gone/ghost", StandardCharsets.UTF_8)).get();
+            kv.put(key.apply("servicenodeports/31999"), io.etcd.jetcd.ByteSequence.from("gone/ghost", StandardCharsets.UTF_8)).get();
+            kv.delete(key.apply("serviceips/" + ip)).get();
+            kv.delete(key.apply("servicenodeports/" + nodePort)).get();
+            apiserver.allocationRepair().runOnce();
+            assertThat(kv.get(key.apply("serviceips/" + ip)).get().getKvs()).as("the live service's IP is claimed again").hasSize(1);
+            assertThat(kv.get(key.apply("servicenodeports/" + nodePort)).get().getKvs()).hasSize(1);
+            assertThat(kv.get(key.apply("serviceips/10.32.0.250")).get().getKvs()).as("a leak survives one run").hasSize(1);
+            apiserver.allocationRepair().runOnce();
+            assertThat(kv.get(key.apply("serviceips/10.32.0.250")).get().getKvs()).as("and is released at the second").isEmpty();
+            assertThat(kv.get(key.apply("servicenodeports/31999")).get().getKvs()).isEmpty();
+        }
+        Http taken = post("/api/v1/namespaces/" + ns + "/services",
+                "{\"metadata\":{\"name\":\"thief\"},\"spec\":{\"clusterIP\":\"" + ip + "\",\"ports\":[{\"port\":80}]}}", false);
+        assertThat(taken.code()).isEqualTo(422);
+        assertThat(taken.body()).contains("provided IP is already allocated");
+    }
 }
