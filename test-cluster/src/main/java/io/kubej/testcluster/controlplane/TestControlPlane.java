@@ -32,17 +32,44 @@ public final class TestControlPlane implements AutoCloseable {
     private static final Duration API_SERVER_STARTUP = Duration.ofSeconds(90);
 
     private final Etcd etcd;
-    private final ManagedProcess apiserver;
+    private ManagedProcess apiserver;
+    private final Path dir;
+    private final List<String> apiserverFlags;
     private final Path pki;
     private final Path kubeconfig;
     private final KubernetesClient client;
 
-    private TestControlPlane(Etcd etcd, ManagedProcess apiserver, Path pki, Path kubeconfig) {
+    private TestControlPlane(Etcd etcd, ManagedProcess apiserver, Path dir, List<String> apiserverFlags, Path pki, Path kubeconfig) {
         this.etcd = etcd;
         this.apiserver = apiserver;
+        this.dir = dir;
+        this.apiserverFlags = apiserverFlags;
         this.pki = pki;
         this.kubeconfig = kubeconfig;
         this.client = Clients.fromKubeconfig(kubeconfig, "kubej-test");
+    }
+
+    /** etcd, for crash tests ({@link Etcd#kill}, {@link Etcd#restart}). */
+    public Etcd etcd() {
+        return etcd;
+    }
+
+    /** SIGKILL of the kube-apiserver process. */
+    public void killApiServer() {
+        ProcessHandle.of(apiserver.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        ManagedProcess.await("kube-apiserver exit", Duration.ofSeconds(10), () -> !apiserver.isAlive());
+    }
+
+    /** Starts kube-apiserver again with the same flags and port, and waits until it serves. */
+    public void restartApiServer() throws IOException {
+        apiserver = startApiServer(dir, apiserverFlags);
+        apiserver.awaitReady(API_SERVER_STARTUP, () -> {
+            try {
+                return "ok".equals(client.raw("/readyz"));
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
     }
 
     /** Whether apiserver/target/kube-apiserver.jar has been built (with its main class). */
@@ -87,7 +114,7 @@ public final class TestControlPlane implements AutoCloseable {
         Files.createDirectories(dir.resolve("etcd"));
         Etcd etcd = Etcd.start(dir.resolve("etcd"), null);
         int port = Ports.free();
-        ManagedProcess apiserver = startApiServer(dir, List.of(
+        List<String> flags = List.of(
                 "--etcd-servers=" + etcd.clientUrl(),
                 "--client-ca-file=" + pki.resolve("ca.pem"),
                 "--tls-cert-file=" + pki.resolve("kubernetes.pem"),
@@ -95,13 +122,14 @@ public final class TestControlPlane implements AutoCloseable {
                 "--bind-address=127.0.0.1",
                 "--secure-port=" + port,
                 "--service-cluster-ip-range=10.32.0.0/24",
-                "--v=2"));
+                "--v=2");
+        ManagedProcess apiserver = startApiServer(dir, flags);
         try {
             apiserver.awaitReady(API_SERVER_STARTUP, () -> Ports.listening("127.0.0.1", port));
             Path kubeconfig = dir.resolve("admin.kubeconfig");
             Kubeconfig.write(kubeconfig, "kubernetes", "https://127.0.0.1:" + port, pki.resolve("ca.pem"),
                     pki.resolve("admin.pem"), pki.resolve("admin-key.pem"), "admin");
-            TestControlPlane cp = new TestControlPlane(etcd, apiserver, pki, kubeconfig);
+            TestControlPlane cp = new TestControlPlane(etcd, apiserver, dir, flags, pki, kubeconfig);
             apiserver.awaitReady(Duration.ofSeconds(60), () -> cp.client.namespaces().withName("default").get() != null);
             return cp;
         } catch (RuntimeException e) {
@@ -125,7 +153,7 @@ public final class TestControlPlane implements AutoCloseable {
                 workers, "127.0.0.1", null, url, url, false), pki);
         Etcd etcd = Etcd.start(dir.resolve("etcd"),
                 new Etcd.Tls(pki.resolve("ca.pem"), pki.resolve("kubernetes.pem"), pki.resolve("kubernetes-key.pem")));
-        ManagedProcess apiserver = startApiServer(dir, List.of(
+        List<String> flags = List.of(
                 "--advertise-address=127.0.0.1", "--allow-privileged=true", "--authorization-mode=Node,RBAC",
                 "--bind-address=127.0.0.1", "--secure-port=" + port,
                 "--client-ca-file=" + pki.resolve("ca.pem"),
@@ -137,10 +165,11 @@ public final class TestControlPlane implements AutoCloseable {
                 "--service-account-signing-key-file=" + pki.resolve("service-account-key.pem"),
                 "--service-account-issuer=" + url, "--service-cluster-ip-range=10.32.0.0/24",
                 "--tls-cert-file=" + pki.resolve("kubernetes.pem"), "--tls-private-key-file=" + pki.resolve("kubernetes-key.pem"),
-                "--v=2"));
+                "--v=2");
+        ManagedProcess apiserver = startApiServer(dir, flags);
         try {
             // ClusterPki wrote the admin kubeconfig, pointing at this API server
-            TestControlPlane cp = new TestControlPlane(etcd, apiserver, pki, pki.resolve("admin.kubeconfig"));
+            TestControlPlane cp = new TestControlPlane(etcd, apiserver, dir, flags, pki, pki.resolve("admin.kubeconfig"));
             apiserver.awaitReady(API_SERVER_STARTUP, () -> "ok".equals(cp.client.raw("/readyz")));
             return cp;
         } catch (RuntimeException e) {

@@ -17,12 +17,34 @@ public final class Etcd implements AutoCloseable {
     public record Tls(Path caFile, Path certFile, Path keyFile) {
     }
 
-    private final ManagedProcess process;
+    private ManagedProcess process;
     private final String clientUrl;
+    private final Path dir;
+    private final Tls tls;
+    private final int clientPort;
+    private final int peerPort;
 
-    private Etcd(ManagedProcess process, String clientUrl) {
+    private Etcd(ManagedProcess process, String clientUrl, Path dir, Tls tls, int clientPort, int peerPort) {
         this.process = process;
         this.clientUrl = clientUrl;
+        this.dir = dir;
+        this.tls = tls;
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+    }
+
+    /** SIGKILL, as a crash or {@code kill -9}: etcd gets no chance to flush anything. */
+    public void kill() {
+        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        ManagedProcess.await("etcd exit", java.time.Duration.ofSeconds(10), () -> !process.isAlive());
+    }
+
+    /** Starts etcd again on the same data directory and ports (after {@link #kill}). */
+    public void restart() throws IOException {
+        ManagedProcess p = ManagedProcess.start("etcd", commandLine(dir.resolve("data"), tls, clientPort, peerPort, Ports.free()),
+                dir.resolve("etcd.log"));
+        awaitReady(p);
+        process = p;
     }
 
     /** Starts etcd on free loopback ports with its data and log under {@code dir}. */
@@ -34,7 +56,7 @@ public final class Etcd implements AutoCloseable {
         List<String> cmd = commandLine(dir.resolve("data"), tls, clientPort, peerPort, Ports.free());
         ManagedProcess p = ManagedProcess.start("etcd", cmd, dir.resolve("etcd.log"));
         awaitReady(p);
-        return new Etcd(p, clientUrl(tls, clientPort));
+        return new Etcd(p, clientUrl(tls, clientPort), dir, tls, clientPort, peerPort);
     }
 
     /**
