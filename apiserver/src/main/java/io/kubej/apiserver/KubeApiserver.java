@@ -117,7 +117,8 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         storage = new Etcd3Storage(etcdClient(), etcdPrefix, ValueTransformer.IDENTITY);
         ClusterIPAllocator ips = new ClusterIPAllocator(storage.markers("ranges/serviceips"), serviceClusterIpRange);
         NodePortAllocator nodePorts = new NodePortAllocator(storage.markers("ranges/servicenodeports"), serviceNodePortRange);
-        registry = new ResourceRegistry(BuiltinResources.all(new ServiceStrategy(ips, nodePorts)), storage, watchCache);
+        Authorizer authorizer = Authorizer.alwaysAllow();
+        registry = new ResourceRegistry(BuiltinResources.all(new ServiceStrategy(ips, nodePorts), authorizer), storage, watchCache);
         registry.startCaches();
         crds = new CustomResourceRegistrar(registry);
         crds.start();
@@ -128,7 +129,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         AdmissionChain admission = new AdmissionChain(List.of(new NamespaceLifecycle(name -> namespaces.findQuickly(null, name))));
         server = new ApiServer(new ResourceHandler(registry, admission),
                 new Discovery(registry::resources, () -> advertise + ":" + port()),
-                Authorizer.alwaysAllow(), this::isReady);
+                authorizer, this::isReady);
         server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile, maxRequestBodyBytes);
         new Bootstrap(registry, ips, advertise, port()).run();
         allocationRepair = new AllocationRepair(registry.store("", "services"), ips, nodePorts);

@@ -307,4 +307,19 @@ class BuiltinKindsIT {
         assertThat(r.exit()).isNotZero();
         assertThat(r.out()).contains("no matches for kind \"Widget\" in version \"example.com/v1\"");
     }
+
+    @Test
+    void kubectlAuthWhoamiAndCanIAreAnsweredByTheReviewKinds() throws Exception {
+        ApiServerUnderTest.Result whoami = server.kubectl("auth", "whoami");
+        assertThat(whoami.exit()).as(whoami.out()).isZero();
+        assertThat(whoami.out()).containsPattern("Username +admin").contains("system:masters");
+        assertThat(server.kubectl("auth", "can-i", "create", "deployments", "-n", "default").out().trim()).isEqualTo("yes");
+        assertThat(server.kubectl("auth", "can-i", "--list").out()).containsPattern("\\*\\.\\* +\\[\\] +\\[\\] +\\[\\*\\]");
+        ApiServerUnderTest.Http token = server.send("POST", "/apis/authentication.k8s.io/v1/tokenreviews", "application/json",
+                "{\"spec\":{\"token\":\"abc\"}}".getBytes(), false);
+        assertThat(token.code()).isEqualTo(201);
+        assertThat(JSON.readTree(token.body()).at("/status/authenticated").asBoolean(true)).isFalse();
+        assertThat(server.curl("GET", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews").code())
+                .as("review kinds are create-only").isEqualTo(405);
+    }
 }

@@ -145,7 +145,7 @@ public final class ProtobufBody {
     }
 
     /** ObjectMeta: 1 name, 2 generateName, 3 namespace, 11 labels, 12 annotations, 14 finalizers. */
-    private static ObjectNode objectMeta(CodedInputStream in) throws IOException {
+    static ObjectNode objectMeta(CodedInputStream in) throws IOException {
         ObjectNode meta = Json.object();
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag >>> 3) {

@@ -16,8 +16,15 @@ public final class BuiltinResources {
     }
 
     public static List<Resource> all(ServiceStrategy services) {
+        return all(services, io.kubej.apiserver.authorization.Authorizer.alwaysAllow());
+    }
+
+    /** @param authorizer what the access reviews ask (the same authorizer that guards requests) */
+    public static List<Resource> all(ServiceStrategy services, io.kubej.apiserver.authorization.Authorizer authorizer) {
         List<Resource> all = new ArrayList<>();
         all.addAll(CoreResources.resources(services));
+        all.addAll(io.kubej.apiserver.registry.authentication.AuthenticationResources.resources());
+        all.addAll(io.kubej.apiserver.registry.authorization.AuthorizationResources.resources(authorizer));
         all.addAll(AppsResources.resources());
         all.addAll(io.kubej.apiserver.registry.autoscaling.AutoscalingResources.resources());
         all.addAll(io.kubej.apiserver.registry.batch.BatchResources.resources());

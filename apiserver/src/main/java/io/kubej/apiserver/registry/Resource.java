@@ -26,15 +26,26 @@ import java.util.Set;
  * @param nameRule     what metadata.name must look like (a DNS-1123 subdomain unless the kind says otherwise)
  * @param patchMeta    strategic-merge metadata; null where strategic merge patch is refused (custom resources)
  * @param fieldSchema  for kinds without a model: which fields the schema does not know (a CRD's schema)
+ * @param review       for kinds that are answered, never stored (TokenReview, SubjectAccessReview, ...): the answer
  */
 public record Resource(String group, String version, String kind, String plural, String singular,
                        boolean namespaced, List<String> shortNames, List<String> categories, Set<String> verbs,
                        Class<?> model, String etcdResource, Set<String> fieldLabels, RESTStrategy strategy,
                        TableConvertor table, List<Subresource> subresources, PatchMeta patchMeta,
-                       ProtobufDecoder protobuf, Validation.NameRule nameRule, FieldSchema fieldSchema) {
+                       ProtobufDecoder protobuf, Validation.NameRule nameRule, FieldSchema fieldSchema, Review review) {
 
     /** The verbs of an ordinary stored resource. */
     public static final Set<String> STORED_VERBS = Set.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+    /**
+     * How a create-only review kind answers (upstream's {@code rest.Creater} of
+     * {@code pkg/registry/authorization/*}): from the request's object and the asking user, the
+     * same object with its status filled in. Nothing is stored.
+     */
+    @FunctionalInterface
+    public interface Review {
+        ObjectNode answer(ObjectNode request, io.kubej.apiserver.authentication.UserInfo user, String namespace);
+    }
 
     /** Decodes the raw bytes of a {@code runtime.Unknown} envelope into this kind's JSON. */
     @FunctionalInterface
@@ -83,6 +94,7 @@ public record Resource(String group, String version, String kind, String plural,
         private ProtobufDecoder protobuf;
         private Validation.NameRule nameRule = Validation.NameRule.DNS1123_SUBDOMAIN;
         private FieldSchema fieldSchema;
+        private Review review;
 
         private Builder(String group, String version, String kind) {
             this.group = group;
@@ -161,6 +173,13 @@ public record Resource(String group, String version, String kind, String plural,
             return this;
         }
 
+        /** A create-only kind whose answer is computed, not stored. */
+        public Builder review(Review r) {
+            review = r;
+            verbs = Set.of("create");
+            return this;
+        }
+
         public Builder fieldSchema(FieldSchema f) {
             fieldSchema = f;
             return this;
@@ -184,7 +203,7 @@ public record Resource(String group, String version, String kind, String plural,
                     List.copyOf(shortNames), List.copyOf(categories), verbs, model,
                     etcdResource != null ? etcdResource : p, Set.copyOf(labels),
                     Objects.requireNonNull(strategy, "strategy of " + kind), table != null ? table : TableConvertor.DEFAULT,
-                    List.copyOf(subresources), patchMeta, protobuf, nameRule, fieldSchema);
+                    List.copyOf(subresources), patchMeta, protobuf, nameRule, fieldSchema, review);
         }
     }
 }

@@ -57,7 +57,8 @@ public final class Store {
     public Store(Resource resource, Etcd3Storage etcd, boolean watchCache) {
         this.resource = resource;
         this.storage = etcd.forResource(resource.etcdResource(), resource.namespaced());
-        this.cache = watchCache ? new Cacher(resource.qualifiedName(), storage) : null;
+        // review kinds are never stored, so there is nothing to cache
+        this.cache = watchCache && resource.review() == null ? new Cacher(resource.qualifiedName(), storage) : null;
     }
 
     /** Starts the watch cache (one list and one etcd watch); a no-op without one. */
