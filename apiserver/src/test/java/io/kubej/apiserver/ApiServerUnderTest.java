@@ -79,6 +79,13 @@ final class ApiServerUnderTest implements AutoCloseable {
         return new Result(p.exitValue(), out);
     }
 
+    /** {@code kubectl apply -n ns -f} of a manifest given as text. */
+    Result apply(String namespace, String yaml) throws IOException, InterruptedException {
+        Path f = Files.createTempFile(dir, "manifest", ".yaml");
+        Files.writeString(f, yaml);
+        return kubectl("apply", "-n", namespace, "-f", f.toString());
+    }
+
     /** A request by curl as the admin, optionally with a body and the response headers, for codes the clients hide. */
     Http send(String method, String path, String contentType, byte[] body, boolean withHeaders) throws IOException, InterruptedException {
         Path pki = dir.resolve("pki");

@@ -37,9 +37,7 @@ class BuiltinKindsIT {
     }
 
     static ApiServerUnderTest.Result apply(String ns, String yaml) throws Exception {
-        Path f = Files.createTempFile(dir, "manifest", ".yaml");
-        Files.writeString(f, yaml);
-        return server.kubectl("apply", "-n", ns, "-f", f.toString());
+        return server.apply(ns, yaml);
     }
 
     static JsonNode getJson(String... args) throws Exception {

@@ -89,9 +89,7 @@ class CustomResourcesIT {
     }
 
     static ApiServerUnderTest.Result apply(String ns, String yaml) throws Exception {
-        Path f = Files.createTempFile(dir, "manifest", ".yaml");
-        Files.writeString(f, yaml);
-        return server.kubectl("apply", "-n", ns, "-f", f.toString());
+        return server.apply(ns, yaml);
     }
 
     static String cronTab(String name, String spec) {

@@ -64,44 +64,11 @@ public final class ProtobufBody {
     }
 
     /** ServiceAccount: 1 metadata, 4 automountServiceAccountToken; kubectl create sets nothing else. */
-    public static ObjectNode serviceAccount(String apiVersion, String kind, byte[] raw) throws IOException {
-        ObjectNode sa = Json.object();
-        sa.put("apiVersion", apiVersion).put("kind", kind);
-        CodedInputStream in = CodedInputStream.newInstance(raw);
-        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            switch (tag >>> 3) {
-                case 1 -> sa.set("metadata", objectMeta(in.readBytes().newCodedInput()));
-                case 4 -> sa.put("automountServiceAccountToken", in.readBool());
-                default -> in.skipField(tag);
-            }
-        }
-        return sa;
-    }
+    public static final ProtoMessage SERVICE_ACCOUNT = ProtoMessage.of().objectMeta().bool(4, "automountServiceAccountToken");
 
     /** Namespace: 1 metadata, 2 spec {1 finalizers}. */
-    public static ObjectNode namespace(String apiVersion, String kind, byte[] raw) throws IOException {
-        ObjectNode obj = Json.object();
-        obj.put("apiVersion", apiVersion).put("kind", kind);
-        CodedInputStream ns = CodedInputStream.newInstance(raw);
-        for (int tag = ns.readTag(); tag != 0; tag = ns.readTag()) {
-            switch (tag >>> 3) {
-                case 1 -> obj.set("metadata", objectMeta(ns.readBytes().newCodedInput()));
-                case 2 -> {
-                    ArrayNode fin = Json.obj(obj, "spec").putArray("finalizers");
-                    CodedInputStream spec = ns.readBytes().newCodedInput();
-                    for (int t = spec.readTag(); t != 0; t = spec.readTag()) {
-                        if (t >>> 3 == 1) {
-                            fin.add(spec.readString());
-                        } else {
-                            spec.skipField(t);
-                        }
-                    }
-                }
-                default -> ns.skipField(tag);
-            }
-        }
-        return obj;
-    }
+    public static final ProtoMessage NAMESPACE = ProtoMessage.of().objectMeta()
+            .message(2, "spec", ProtoMessage.of().strings(1, "finalizers"));
 
     /**
      * ConfigMap: 1 metadata, 2 data map&lt;string,string&gt;, 3 binaryData map&lt;string,bytes&gt;, 4 immutable.

@@ -48,7 +48,7 @@ public final class CoreResources {
                         .nameRule(Validation.NameRule.DNS1123_LABEL).fieldLabels("status.phase")
                         .strategy(new NamespaceStrategy()).table(NamespaceStrategy.table())
                         .subresource(StatusSubresource.INSTANCE).subresource(new FinalizeSubresource())
-                        .protobuf(ProtobufBody::namespace).build(),
+                        .protobuf(ProtobufBody.NAMESPACE.decoder()).build(),
                 Resource.builder("", "v1", "Pod").shortNames("po").categories("all").model(Pod.class)
                         .fieldLabels("spec.nodeName", "status.phase", "spec.schedulerName", "spec.restartPolicy",
                                 "spec.serviceAccountName", "status.podIP", "status.nominatedNodeName")
@@ -85,6 +85,6 @@ public final class CoreResources {
                 Resource.builder("", "v1", "ServiceAccount").shortNames("sa").model(ServiceAccount.class)
                         .strategy(ConfigStrategies.plain(o -> { })).table(ConfigStrategies.serviceAccountTable())
                         .patchMeta(PatchMeta.object().mergeList("secrets", "name").build())
-                        .protobuf(ProtobufBody::serviceAccount).build());
+                        .protobuf(ProtobufBody.SERVICE_ACCOUNT.decoder()).build());
     }
 }

@@ -264,30 +264,7 @@ public final class Etcd3Storage implements AutoCloseable {
      * compaction or failure goes to onError. Close the returned watcher to stop.
      */
     AutoCloseable watch(String prefix, long fromRevision, Consumer<Event> onEvent, Consumer<Throwable> onError) {
-        WatchOption option = WatchOption.builder()
-                .isPrefix(true)
-                .withPrevKV(true)
-                .withRevision(fromRevision)
-                .build();
-        Watch.Watcher w = client.getWatchClient().watch(bs(prefix), option, new Watch.Listener() {
-            @Override
-            public void onNext(WatchResponse response) {
-                for (WatchEvent e : response.getEvents()) {
-                    onEvent.accept(toEvent(e));
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                onError.accept(t instanceof CompactedException c ? new Compacted(c.getCompactedRevision()) : t);
-            }
-
-            @Override
-            public void onCompleted() {
-                onError.accept(new IllegalStateException("etcd closed the watch"));
-            }
-        });
-        return w::close;
+        return watchWithProgress(prefix, fromRevision, onEvent, revision -> { }, onError);
     }
 
     /** A long-lived watch that also reports etcd's progress: the revision up to which every event has been delivered. */

@@ -2,14 +2,12 @@ package io.kubej.apiserver.registry.apps.replicaset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kubej.apiserver.api.Json;
-import io.kubej.apiserver.api.LabelSelector;
 import io.kubej.apiserver.api.StatusError.Cause;
 import io.kubej.apiserver.registry.RESTStrategy;
 import io.kubej.apiserver.registry.TableConvertor;
 import io.kubej.apiserver.registry.TableConvertor.Column;
 import io.kubej.apiserver.registry.Validation;
-import io.kubej.apiserver.registry.core.pod.PodStrategy;
+import io.kubej.apiserver.registry.apps.WorkloadRules;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,35 +29,18 @@ public final class ReplicaSetStrategy implements RESTStrategy {
     }
 
     private static void applyDefaults(ObjectNode rs) {
-        ObjectNode spec = Json.obj(rs, "spec");
-        if (!spec.hasNonNull("replicas")) {
-            spec.put("replicas", 1);
-        }
-        JsonNode podSpec = spec.path("template").get("spec");
-        if (podSpec instanceof ObjectNode ps) {
-            PodStrategy.applyPodSpecDefaults(ps);
-        }
+        WorkloadRules.replicasDefault(rs);
+        WorkloadRules.templateDefaults(rs);
     }
 
     @Override
     public List<Cause> validate(ObjectNode rs) {
-        List<Cause> causes = new ArrayList<>();
-        JsonNode spec = rs.path("spec");
-        if (spec.path("replicas").asInt(0) < 0) {
-            causes.add(Validation.invalid("spec.replicas", spec.path("replicas").asInt(), "must be greater than or equal to 0"));
-        }
-        JsonNode selector = spec.path("selector");
-        if (selector.path("matchLabels").isEmpty() && selector.path("matchExpressions").isEmpty()) {
-            causes.add(Validation.required("spec.selector"));
-        } else {
-            JsonNode labels = spec.path("template").path("metadata").path("labels");
-            if (!LabelSelector.parse(selectorString(selector)).matches(labels)) {
-                causes.add(Validation.invalid("spec.template.metadata.labels", labels.toString().replace("\"", ""),
-                        "`selector` does not match template `labels`"));
-            }
-        }
-        causes.addAll(Validation.validatePodSpec(spec.path("template").get("spec"), "spec.template.spec"));
-        return causes;
+        return WorkloadRules.validateTemplateAndSelector(rs);
+    }
+
+    @Override
+    public List<Cause> validateUpdate(ObjectNode rs, ObjectNode old) {
+        return Validation.immutableFields(rs, old, "spec.selector");
     }
 
     /** A metav1.LabelSelector as the query-string form ("a=b,c in (d)"). */
