@@ -17,6 +17,7 @@ import io.kubej.apiserver.registry.core.service.AllocationRepair;
 import io.kubej.apiserver.registry.core.service.ClusterIPAllocator;
 import io.kubej.apiserver.registry.core.service.NodePortAllocator;
 import io.kubej.apiserver.registry.core.service.ServiceStrategy;
+import io.kubej.apiserver.registry.generic.ListOptions;
 import io.kubej.apiserver.registry.generic.Store;
 import io.kubej.apiserver.registry.scheduling.SchedulingResources;
 import io.kubej.apiserver.server.ApiServer;
@@ -118,7 +119,11 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         ClusterIPAllocator ips = new ClusterIPAllocator(storage.markers("ranges/serviceips"), serviceClusterIpRange);
         NodePortAllocator nodePorts = new NodePortAllocator(storage.markers("ranges/servicenodeports"), serviceNodePortRange);
         Authorizer authorizer = Authorizer.alwaysAllow();
-        registry = new ResourceRegistry(BuiltinResources.all(new ServiceStrategy(ips, nodePorts), authorizer), storage, watchCache);
+        // eviction reads the budgets through the registry it is part of
+        java.util.concurrent.atomic.AtomicReference<ResourceRegistry> self = new java.util.concurrent.atomic.AtomicReference<>();
+        registry = new ResourceRegistry(BuiltinResources.all(new ServiceStrategy(ips, nodePorts), authorizer,
+                ns -> self.get().store("policy", "poddisruptionbudgets").list(ns, ListOptions.everything()).items()), storage, watchCache);
+        self.set(registry);
         registry.startCaches();
         crds = new CustomResourceRegistrar(registry);
         crds.start();

@@ -320,4 +320,44 @@ class BuiltinKindsIT {
         assertThat(server.curl("GET", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews").code())
                 .as("review kinds are create-only").isEqualTo(405);
     }
+
+    @Test
+    void evictionDeletesAPodUnlessItsDisruptionBudgetForbids() throws Exception {
+        String ns = server.newNamespace();
+        for (String name : new String[] {"free", "guarded"}) {
+            server.client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name)
+                    .addToLabels("app", name).endMetadata().withNewSpec().addNewContainer().withName("c").withImage("busybox")
+                    .endContainer().endSpec().build()).create();
+            // what a kubelet reports: the pod runs (pending pods may always be evicted)
+            server.client.pods().inNamespace(ns).withName(name).editStatus(p -> {
+                p.getStatus().setPhase("Running");
+                return p;
+            });
+        }
+        apply(ns, """
+                apiVersion: policy/v1
+                kind: PodDisruptionBudget
+                metadata: {name: keep-one}
+                spec:
+                  minAvailable: 1
+                  selector: {matchLabels: {app: guarded}}
+                """);
+        String eviction = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"%s\"}}";
+        ApiServerUnderTest.Http free = server.send("POST", "/api/v1/namespaces/" + ns + "/pods/free/eviction", "application/json",
+                eviction.formatted("free").getBytes(), false);
+        assertThat(free.code()).as(free.body()).isEqualTo(201);
+        assertThat(server.client.pods().inNamespace(ns).withName("free").get()).isNull();
+        ApiServerUnderTest.Http guarded = server.send("POST", "/api/v1/namespaces/" + ns + "/pods/guarded/eviction", "application/json",
+                eviction.formatted("guarded").getBytes(), false);
+        assertThat(guarded.code()).isEqualTo(429);
+        assertThat(guarded.body()).contains("Cannot evict pod as it would violate the pod's disruption budget.");
+        assertThat(server.client.pods().inNamespace(ns).withName("guarded").get()).isNotNull();
+        JsonNode discovery = JSON.readTree(server.curl("GET", "/api/v1").body());
+        boolean listed = false;
+        for (JsonNode r : discovery.path("resources")) {
+            listed |= r.path("name").asText().equals("pods/eviction") && r.path("group").asText().equals("policy")
+                    && r.path("kind").asText().equals("Eviction");
+        }
+        assertThat(listed).as("discovery lists pods/eviction as policy/v1 Eviction").isTrue();
+    }
 }

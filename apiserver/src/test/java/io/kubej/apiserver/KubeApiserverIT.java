@@ -764,4 +764,47 @@ class KubeApiserverIT {
         assertThat(taken.code()).isEqualTo(422);
         assertThat(taken.body()).contains("provided IP is already allocated");
     }
+
+    @Test
+    void pagedListsShowEachObjectExactlyOnceWhileObjectsAreAdded() {
+        String ns = newNamespace();
+        for (int i = 0; i < 10; i++) {
+            client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                    .withNewMetadata().withName("page-" + i).endMetadata().build()).create();
+        }
+        List<String> seen = new ArrayList<>();
+        String token = null;
+        String listRv = null;
+        int added = 0;
+        do {
+            var page = client.configMaps().inNamespace(ns).list(new ListOptionsBuilder().withLimit(3L).withContinue(token).build());
+            page.getItems().forEach(cm -> seen.add(cm.getMetadata().getName()));
+            listRv = listRv == null ? page.getMetadata().getResourceVersion() : listRv;
+            assertThat(page.getMetadata().getResourceVersion()).as("every page is the same snapshot").isEqualTo(listRv);
+            token = page.getMetadata().getContinue();
+            // objects created while paging, before and after the pages read so far
+            client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                    .withNewMetadata().withName("aaa-" + added).endMetadata().build()).create();
+            client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                    .withNewMetadata().withName("zzz-" + added++).endMetadata().build()).create();
+        } while (token != null && !token.isEmpty());
+        assertThat(seen).doesNotHaveDuplicates().hasSize(10).allMatch(n -> n.startsWith("page-"));
+    }
+
+    @Test
+    void watchListSendsTheCurrentObjectsThenABookmarkMarkingTheirEnd() throws Exception {
+        String ns = newNamespace();
+        client.pods().inNamespace(ns).resource(pod("a")).create();
+        String rv = client.pods().inNamespace(ns).resource(pod("b")).create().getMetadata().getResourceVersion();
+        Result r = kubectl("get", "--raw", "/api/v1/namespaces/" + ns + "/pods?watch=true&timeoutSeconds=2&allowWatchBookmarks=true"
+                + "&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=" + rv);
+        String[] events = r.out().trim().split("\n");
+        assertThat(events).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(events[0]).contains("\"type\":\"ADDED\"").contains("\"name\":\"a\"");
+        assertThat(events[1]).contains("\"type\":\"ADDED\"").contains("\"name\":\"b\"");
+        assertThat(events[2]).contains("\"type\":\"BOOKMARK\"").contains("\"k8s.io/initial-events-end\":\"true\"");
+        Http withoutMatch = curl("GET", "/api/v1/namespaces/" + ns + "/pods?watch=true&sendInitialEvents=true&resourceVersion=" + rv);
+        assertThat(withoutMatch.code()).isEqualTo(422);
+        assertThat(withoutMatch.body()).contains("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
+    }
 }

@@ -16,13 +16,17 @@ public final class BuiltinResources {
     }
 
     public static List<Resource> all(ServiceStrategy services) {
-        return all(services, io.kubej.apiserver.authorization.Authorizer.alwaysAllow());
+        return all(services, io.kubej.apiserver.authorization.Authorizer.alwaysAllow(), ns -> List.of());
     }
 
-    /** @param authorizer what the access reviews ask (the same authorizer that guards requests) */
-    public static List<Resource> all(ServiceStrategy services, io.kubej.apiserver.authorization.Authorizer authorizer) {
+    /**
+     * @param authorizer what the access reviews ask (the same authorizer that guards requests)
+     * @param budgets    the PodDisruptionBudgets of a namespace, which pod eviction honours
+     */
+    public static List<Resource> all(ServiceStrategy services, io.kubej.apiserver.authorization.Authorizer authorizer,
+                                     java.util.function.Function<String, List<com.fasterxml.jackson.databind.node.ObjectNode>> budgets) {
         List<Resource> all = new ArrayList<>();
-        all.addAll(CoreResources.resources(services));
+        all.addAll(CoreResources.resources(services, budgets));
         all.addAll(io.kubej.apiserver.registry.authentication.AuthenticationResources.resources());
         all.addAll(io.kubej.apiserver.registry.authorization.AuthorizationResources.resources(authorizer));
         all.addAll(AppsResources.resources());

@@ -228,6 +228,11 @@ public final class ResourceHandler {
         }
         Long limit = longParam(req, "limit");
         String sendInitial = req.param("sendInitialEvents");
+        if (sendInitial != null && !sendInitial.isEmpty() && !match.equals("NotOlderThan")) {
+            // watch-list (KEP-3157) promises a state at least as new as resourceVersion
+            throw StatusError.invalid("meta.k8s.io", "ListOptions", "", List.of(Validation.forbidden("resourceVersionMatch",
+                    "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan")));
+        }
         return new ListOptions(LabelSelector.parse(req.param("labelSelector")),
                 FieldSelector.parse(req.param("fieldSelector"), r.fieldLabels(), r.plural()),
                 rv, match, limit == null ? 0 : Math.max(0, limit), cont,

@@ -34,15 +34,16 @@ public final class CoreResources {
     private CoreResources() {
     }
 
-    public static List<Resource> resources(ServiceStrategy services) {
-        List<Resource> all = new java.util.ArrayList<>(basics(services));
+    /** @param budgets the PodDisruptionBudgets of a namespace, for pod eviction */
+    public static List<Resource> resources(ServiceStrategy services, java.util.function.Function<String, List<com.fasterxml.jackson.databind.node.ObjectNode>> budgets) {
+        List<Resource> all = new java.util.ArrayList<>(basics(services, budgets));
         all.add(io.kubej.apiserver.registry.core.persistentvolume.PersistentVolumes.volumes());
         all.add(io.kubej.apiserver.registry.core.persistentvolume.PersistentVolumes.claims());
         all.addAll(io.kubej.apiserver.registry.core.misc.CorePolicyResources.resources());
         return all;
     }
 
-    private static List<Resource> basics(ServiceStrategy services) {
+    private static List<Resource> basics(ServiceStrategy services, java.util.function.Function<String, List<com.fasterxml.jackson.databind.node.ObjectNode>> budgets) {
         return List.of(
                 Resource.builder("", "v1", "Namespace").clusterScoped().shortNames("ns").model(Namespace.class)
                         .nameRule(Validation.NameRule.DNS1123_LABEL).fieldLabels("status.phase")
@@ -53,7 +54,8 @@ public final class CoreResources {
                         .fieldLabels("spec.nodeName", "status.phase", "spec.schedulerName", "spec.restartPolicy",
                                 "spec.serviceAccountName", "status.podIP", "status.nominatedNodeName")
                         .strategy(new PodStrategy()).table(new PodTable()).patchMeta(PodPatchMeta.POD)
-                        .subresource(StatusSubresource.INSTANCE).subresource(new BindingSubresource()).build(),
+                        .subresource(StatusSubresource.INSTANCE).subresource(new BindingSubresource())
+                        .subresource(new io.kubej.apiserver.registry.core.pod.EvictionSubresource(budgets)).build(),
                 Resource.builder("", "v1", "Node").clusterScoped().shortNames("no").model(Node.class).etcdResource("minions")
                         .fieldLabels("spec.unschedulable").strategy(new NodeStrategy()).table(NodeStrategy.table())
                         .patchMeta(PatchMeta.object()
