@@ -13,6 +13,7 @@ import io.kubej.apiserver.endpoints.handlers.ResourceHandler;
 import io.kubej.apiserver.registry.BuiltinResources;
 import io.kubej.apiserver.registry.ResourceRegistry;
 import io.kubej.apiserver.registry.apiextensions.CustomResourceRegistrar;
+import io.kubej.apiserver.registry.core.endpoint.ApiServerEndpoints;
 import io.kubej.apiserver.registry.core.service.AllocationRepair;
 import io.kubej.apiserver.registry.core.service.ClusterIPAllocator;
 import io.kubej.apiserver.registry.core.service.NodePortAllocator;
@@ -96,6 +97,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     private Compactor compactor;
     private CustomResourceRegistrar crds;
     private AllocationRepair allocationRepair;
+    private ApiServerEndpoints apiserverEndpoints;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeApiserver()).execute(args));
@@ -137,6 +139,8 @@ public final class KubeApiserver implements Component, Callable<Integer> {
                 authorizer, this::isReady);
         server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile, maxRequestBodyBytes);
         new Bootstrap(registry, ips, advertise, port()).run();
+        apiserverEndpoints = new ApiServerEndpoints(storage.markers("masterleases"), registry, advertise, port());
+        apiserverEndpoints.start();
         allocationRepair = new AllocationRepair(registry.store("", "services"), ips, nodePorts);
         allocationRepair.start();
     }
@@ -201,6 +205,9 @@ public final class KubeApiserver implements Component, Callable<Integer> {
 
     @Override
     public void close() {
+        if (apiserverEndpoints != null) {
+            apiserverEndpoints.close(); // first, so clients stop being sent here
+        }
         if (server != null) {
             server.close();
         }
@@ -223,9 +230,9 @@ public final class KubeApiserver implements Component, Callable<Integer> {
 
     /**
      * What upstream's bootstrap controllers ensure at start: the system namespaces, the
-     * {@code kubernetes} Service (first IP of the service range, port 443) whose Endpoints and
-     * EndpointSlice are this API server's advertise address and secure port, and the two
-     * system PriorityClasses.
+     * {@code kubernetes} Service (first IP of the service range, port 443) with its Endpoints and
+     * EndpointSlice (kept listing every live API server by {@link ApiServerEndpoints}), and the
+     * two system PriorityClasses.
      */
     record Bootstrap(ResourceRegistry registry, ClusterIPAllocator ips, String advertise, int port) {
         void run() {

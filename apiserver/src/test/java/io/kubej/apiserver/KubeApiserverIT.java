@@ -807,4 +807,31 @@ class KubeApiserverIT {
         assertThat(withoutMatch.code()).isEqualTo(422);
         assertThat(withoutMatch.body()).contains("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
     }
+
+    @Test
+    void theKubernetesEndpointsListEveryRunningApiServer() throws Exception {
+        KubeApiserver second = new KubeApiserver();
+        second.etcdServers = List.of(server.etcd.clientUrl());
+        second.clientCaFile = dir.resolve("pki/ca.pem").toFile();
+        second.tlsCertFile = dir.resolve("pki/kubernetes.pem").toFile();
+        second.tlsPrivateKeyFile = dir.resolve("pki/kubernetes-key.pem").toFile();
+        second.securePort = 0;
+        second.bindAddress = "127.0.0.1";
+        second.advertiseAddress = "127.0.0.2";
+        second.serviceClusterIpRange = "10.32.0.0/24";
+        java.util.function.Supplier<List<String>> addresses = () -> client.endpoints().inNamespace("default").withName("kubernetes").get()
+                .getSubsets().stream().flatMap(s -> s.getAddresses().stream()).map(a -> a.getIp()).sorted().toList();
+        try {
+            second.start();
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(addresses.get()).containsExactly("127.0.0.1", "127.0.0.2"));
+            var slice = client.discovery().v1().endpointSlices().inNamespace("default").withName("kubernetes").get();
+            assertThat(slice.getEndpoints()).extracting(e -> e.getAddresses().get(0)).contains("127.0.0.1");
+        } finally {
+            second.close();
+        }
+        // a clean stop removes that server at once (a crashed one drops out after the 15 s time to live)
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(addresses.get()).containsExactly("127.0.0.1"));
+        assertThat(client.endpoints().inNamespace("default").withName("kubernetes").get().getSubsets().get(0).getPorts().get(0).getPort())
+                .as("the remaining server's own port").isEqualTo(apiserver.port());
+    }
 }

@@ -190,6 +190,12 @@ public final class Etcd3Storage implements AutoCloseable {
         await(client.getKVClient().delete(bs(key)));
     }
 
+    /** Writes a small value that etcd deletes by itself after ttlSeconds unless written again. */
+    void putWithTtl(String key, String value, long ttlSeconds) {
+        long lease = await(client.getLeaseClient().grant(ttlSeconds)).getID();
+        await(client.getKVClient().put(bs(key), bs(value), PutOption.builder().withLeaseId(lease).build()));
+    }
+
     /** Every marker key under prefix with its (untransformed) value. */
     java.util.Map<String, String> listMarkers(String prefix) {
         GetResponse r = await(client.getKVClient().get(bs(prefix), GetOption.builder().withRange(prefixEnd(prefix)).build()));

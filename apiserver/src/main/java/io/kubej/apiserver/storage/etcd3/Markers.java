@@ -23,6 +23,11 @@ public final class Markers {
         return storage.createMarker(prefix + name, owner);
     }
 
+    /** Claims or renews name for ttlSeconds: gone by itself unless renewed (a heartbeat). */
+    public void hold(String name, String owner, long ttlSeconds) {
+        storage.putWithTtl(prefix + name, owner, ttlSeconds);
+    }
+
     public void release(String name) {
         storage.deleteMarker(prefix + name);
     }
