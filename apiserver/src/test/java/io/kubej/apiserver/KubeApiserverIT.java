@@ -540,9 +540,13 @@ class KubeApiserverIT {
         String ns = newNamespace();
         Set<String> before = allocatedClusterIps();
         // etcd refuses requests over --max-request-bytes (1.5 MiB by default): the write fails after the IP was allocated.
-        var svc = new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("huge")
-                .addToAnnotations("big", "x".repeat(2 * 1024 * 1024)).endMetadata()
-                .withNewSpec().addNewPort().withPort(80).endPort().endSpec().build();
+        // valid but large: 30,000 selector terms (annotations would be refused by validation first, at 256 KiB)
+        java.util.Map<String, String> selector = new java.util.HashMap<>();
+        for (int i = 0; i < 30_000; i++) {
+            selector.put("key-" + i, "x".repeat(60));
+        }
+        var svc = new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName("huge").endMetadata()
+                .withNewSpec().addNewPort().withPort(80).endPort().withSelector(selector).endSpec().build();
         assertThatThrownBy(() -> client.services().inNamespace(ns).resource(svc).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(500));
         assertThat(client.services().inNamespace(ns).withName("huge").get()).isNull();
@@ -659,6 +663,14 @@ class KubeApiserverIT {
         Http badLabel = post("/api/v1/namespaces/" + ns + "/configmaps",
                 "{\"metadata\":{\"name\":\"l\",\"labels\":{\"a\":\"-bad-\"}}}", false);
         assertThat(badLabel.code()).isEqualTo(422);
+        Http badKey = post("/api/v1/namespaces/" + ns + "/configmaps",
+                "{\"metadata\":{\"name\":\"k\",\"labels\":{\"Bad_Prefix/x\":\"v\"},\"annotations\":{\"-no\":\"v\"}}}", false);
+        assertThat(badKey.code()).isEqualTo(422);
+        assertThat(badKey.body()).contains("prefix part must be a lowercase RFC 1123 subdomain").contains("name part must consist of");
+        Http hugeAnnotations = post("/api/v1/namespaces/" + ns + "/configmaps",
+                "{\"metadata\":{\"name\":\"h\",\"annotations\":{\"a\":\"" + "x".repeat(300 * 1024) + "\"}}}", false);
+        assertThat(hugeAnnotations.code()).isEqualTo(422);
+        assertThat(hugeAnnotations.body()).contains("Too long: must have at most 262144 bytes");
         assertThat(curl("GET", "/api/v1/namespaces/" + ns + "/nodes").code()).isEqualTo(404);
         assertThat(curl("GET", "/apis/apps/v1/namespaces/" + ns + "/nosuchthings").code()).isEqualTo(404);
         assertThat(client.configMaps().inNamespace(ns).list().getItems()).isEmpty();

@@ -88,6 +88,59 @@ public final class Validation {
     public static List<Cause> validateObjectMeta(ObjectNode object, NameRule rule) {
         List<Cause> causes = new ArrayList<>(validateName(object, rule));
         causes.addAll(validateLabels(object.path("metadata").get("labels"), "metadata.labels"));
+        causes.addAll(validateAnnotations(object.path("metadata").get("annotations"), "metadata.annotations"));
+        return causes;
+    }
+
+    /** The largest total size of an object's annotations, keys and values (upstream's TotalAnnotationSizeLimitB). */
+    static final int ANNOTATIONS_LIMIT = 256 * 1024;
+    private static final Pattern QUALIFIED_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+
+    /**
+     * Why a label or annotation key is not a qualified name, or null: an optional prefix (a
+     * DNS subdomain, at most 253 characters) and "/", then a name of at most 63 alphanumerics,
+     * '-', '_' and '.', starting and ending alphanumeric ({@code app.kubernetes.io/name}).
+     */
+    public static String qualifiedNameProblem(String key) {
+        String name = key;
+        int slash = key.indexOf('/');
+        if (slash >= 0) {
+            String prefix = key.substring(0, slash);
+            name = key.substring(slash + 1);
+            if (prefix.isEmpty() || prefix.length() > 253 || !DNS1123_SUBDOMAIN.matcher(prefix).matches()) {
+                return "prefix part must be a lowercase RFC 1123 subdomain of at most 253 characters (e.g. 'example.com')";
+            }
+        }
+        if (name.isEmpty()) {
+            return "name part must be non-empty";
+        }
+        if (name.length() > 63) {
+            return "name part must be no more than 63 characters";
+        }
+        if (!QUALIFIED_NAME.matcher(name).matches()) {
+            return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+                    + "alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc')";
+        }
+        return null;
+    }
+
+    /** Annotation keys are qualified names; all of them together stay under 256 KiB. */
+    public static List<Cause> validateAnnotations(JsonNode annotations, String field) {
+        List<Cause> causes = new ArrayList<>();
+        if (annotations == null || !annotations.isObject()) {
+            return causes;
+        }
+        long[] size = {0};
+        annotations.fields().forEachRemaining(e -> {
+            String problem = qualifiedNameProblem(e.getKey());
+            if (problem != null) {
+                causes.add(invalid(field, e.getKey(), problem));
+            }
+            size[0] += e.getKey().length() + e.getValue().asText().length();
+        });
+        if (size[0] > ANNOTATIONS_LIMIT) {
+            causes.add(new Cause("FieldValueTooLong", field, "Too long: must have at most " + ANNOTATIONS_LIMIT + " bytes"));
+        }
         return causes;
     }
 
@@ -130,6 +183,10 @@ public final class Validation {
             return causes;
         }
         labels.fields().forEachRemaining(e -> {
+            String keyProblem = qualifiedNameProblem(e.getKey());
+            if (keyProblem != null) {
+                causes.add(invalid(field, e.getKey(), keyProblem));
+            }
             String v = e.getValue().asText();
             if (v.length() > 63 || !(v.isEmpty() || v.matches("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?"))) {
                 causes.add(invalid(field, v, "a valid label must be an empty string or consist of alphanumeric "

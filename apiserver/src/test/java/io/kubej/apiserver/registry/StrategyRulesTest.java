@@ -140,4 +140,14 @@ class StrategyRulesTest {
         assertThatThrownBy(() -> new ResourceRegistry(List.of(all.get(0), all.get(0)), new io.kubej.apiserver.storage.etcd3.Etcd3Storage(null, "/registry", null)))
                 .hasMessageContaining("two registrations of v1/namespaces");
     }
+
+    @Test
+    void labelAndAnnotationKeysAreQualifiedNames() {
+        for (String ok : List.of("app", "app.kubernetes.io/name", "example.com/a_b-c.d", "A1")) {
+            assertThat(Validation.qualifiedNameProblem(ok)).as(ok).isNull();
+        }
+        for (String bad : List.of("", "/x", "Example.com/x", "a/", "-a", "a" + "b".repeat(63), "a/b/c")) {
+            assertThat(Validation.qualifiedNameProblem(bad)).as(bad).isNotNull();
+        }
+    }
 }
