@@ -846,4 +846,27 @@ class KubeApiserverIT {
         assertThat(client.endpoints().inNamespace("default").withName("kubernetes").get().getSubsets().get(0).getPorts().get(0).getPort())
                 .as("the remaining server's own port").isEqualTo(apiserver.port());
     }
+
+    @Test
+    void concurrentServiceCreatesNeverShareAClusterIpOrNodePort() throws Exception {
+        String ns = newNamespace();
+        List<io.fabric8.kubernetes.api.model.Service> created = new CopyOnWriteArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                int n = i;
+                all.add(pool.submit(() -> created.add(client.services().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                        .withNewMetadata().withName("svc-" + n).endMetadata().withNewSpec().withType("NodePort")
+                        .addNewPort().withPort(80).endPort().endSpec().build()).create())));
+            }
+            for (var f : all) {
+                f.get();
+            }
+        }
+        assertThat(created).hasSize(24);
+        assertThat(created).extracting(s -> s.getSpec().getClusterIP()).doesNotHaveDuplicates();
+        assertThat(created).extracting(s -> s.getSpec().getPorts().get(0).getNodePort()).doesNotHaveDuplicates();
+        Set<String> claimed = allocatedClusterIps();
+        assertThat(claimed).containsAll(created.stream().map(s -> "/registry/ranges/serviceips/" + s.getSpec().getClusterIP()).toList());
+    }
 }

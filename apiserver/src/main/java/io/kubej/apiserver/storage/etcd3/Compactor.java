@@ -34,7 +34,7 @@ public final class Compactor implements AutoCloseable {
         return c;
     }
 
-    synchronized void runOnce() {
+    public synchronized void runOnce() {
         try {
             long now = etcd.currentRevision();
             if (previous > 0) {

@@ -51,4 +51,14 @@ class WatchStreamTest {
         assertThat(w.done()).isTrue();
         assertThat(w.next(10, TimeUnit.MILLISECONDS)).isNull();
     }
+
+    @Test
+    void aWatcherThatFallsTooFarBehindIsEndedInsteadOfBufferedWithoutBound() throws Exception {
+        WatchStream w = watching("");
+        for (int i = 0; i < WatchStream.CAPACITY + 5; i++) {
+            w.offer(new Etcd3Storage.Event("ADDED", pod("web", i + 2), null, i + 2));
+        }
+        assertThat(w.next(100, TimeUnit.MILLISECONDS)).as("the backlog was dropped and the stream ends").isNull();
+        assertThat(w.done()).isTrue();
+    }
 }
