@@ -1,6 +1,10 @@
 package io.kubej.apiserver.registry.apps;
 
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.kubej.apiserver.registry.apps.controllerrevision.ControllerRevisions;
+import io.kubej.apiserver.registry.apps.daemonset.DaemonSets;
+import io.kubej.apiserver.registry.apps.statefulset.StatefulSets;
+import io.kubej.apiserver.registry.apps.deployment.Deployments;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
 import io.kubej.apiserver.registry.core.pod.PodPatchMeta;
@@ -20,9 +24,9 @@ public final class AppsResources {
                         .patchMeta(PodPatchMeta.WORKLOAD).subresource(StatusSubresource.INSTANCE)
                         .subresource(new ScaleSubresource(o -> ReplicaSetStrategy.selectorString(o.path("spec").path("selector"))))
                         .build(),
-                io.kubej.apiserver.registry.apps.deployment.Deployments.resource(),
-                io.kubej.apiserver.registry.apps.statefulset.StatefulSets.resource(),
-                io.kubej.apiserver.registry.apps.daemonset.DaemonSets.resource(),
-                io.kubej.apiserver.registry.apps.controllerrevision.ControllerRevisions.resource());
+                Deployments.resource(),
+                StatefulSets.resource(),
+                DaemonSets.resource(),
+                ControllerRevisions.resource());
     }
 }

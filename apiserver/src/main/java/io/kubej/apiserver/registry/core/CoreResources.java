@@ -19,12 +19,16 @@ import io.kubej.apiserver.registry.core.event.EventStrategy;
 import io.kubej.apiserver.registry.core.namespace.FinalizeSubresource;
 import io.kubej.apiserver.registry.core.namespace.NamespaceStrategy;
 import io.kubej.apiserver.registry.core.node.NodeStrategy;
+import io.kubej.apiserver.registry.core.misc.CorePolicyResources;
+import io.kubej.apiserver.registry.core.persistentvolume.PersistentVolumes;
 import io.kubej.apiserver.registry.core.pod.BindingSubresource;
+import io.kubej.apiserver.registry.core.pod.EvictionSubresource;
 import io.kubej.apiserver.registry.core.pod.PodPatchMeta;
 import io.kubej.apiserver.registry.core.pod.PodStrategy;
 import io.kubej.apiserver.registry.core.pod.PodTable;
 import io.kubej.apiserver.registry.core.service.ServiceStrategy;
 import io.kubej.apiserver.registry.generic.StatusSubresource;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,15 +39,15 @@ public final class CoreResources {
     }
 
     /** @param budgets the PodDisruptionBudgets of a namespace, for pod eviction */
-    public static List<Resource> resources(ServiceStrategy services, java.util.function.Function<String, List<com.fasterxml.jackson.databind.node.ObjectNode>> budgets) {
-        List<Resource> all = new java.util.ArrayList<>(basics(services, budgets));
-        all.add(io.kubej.apiserver.registry.core.persistentvolume.PersistentVolumes.volumes());
-        all.add(io.kubej.apiserver.registry.core.persistentvolume.PersistentVolumes.claims());
-        all.addAll(io.kubej.apiserver.registry.core.misc.CorePolicyResources.resources());
+    public static List<Resource> resources(ServiceStrategy services, EvictionSubresource.Budgets budgets) {
+        List<Resource> all = new ArrayList<>(basics(services, budgets));
+        all.add(PersistentVolumes.volumes());
+        all.add(PersistentVolumes.claims());
+        all.addAll(CorePolicyResources.resources());
         return all;
     }
 
-    private static List<Resource> basics(ServiceStrategy services, java.util.function.Function<String, List<com.fasterxml.jackson.databind.node.ObjectNode>> budgets) {
+    private static List<Resource> basics(ServiceStrategy services, EvictionSubresource.Budgets budgets) {
         return List.of(
                 Resource.builder("", "v1", "Namespace").clusterScoped().shortNames("ns").model(Namespace.class)
                         .nameRule(Validation.NameRule.DNS1123_LABEL).fieldLabels("status.phase")
@@ -55,7 +59,7 @@ public final class CoreResources {
                                 "spec.serviceAccountName", "status.podIP", "status.nominatedNodeName")
                         .strategy(new PodStrategy()).table(new PodTable()).patchMeta(PodPatchMeta.POD)
                         .subresource(StatusSubresource.INSTANCE).subresource(new BindingSubresource())
-                        .subresource(new io.kubej.apiserver.registry.core.pod.EvictionSubresource(budgets)).build(),
+                        .subresource(new EvictionSubresource(budgets)).build(),
                 Resource.builder("", "v1", "Node").clusterScoped().shortNames("no").model(Node.class).etcdResource("minions")
                         .fieldLabels("spec.unschedulable").strategy(new NodeStrategy()).table(NodeStrategy.table())
                         .patchMeta(PatchMeta.object()

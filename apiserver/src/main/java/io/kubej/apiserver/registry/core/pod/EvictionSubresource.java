@@ -10,7 +10,6 @@ import io.kubej.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
 import io.kubej.apiserver.registry.generic.DeleteOptions;
 import io.kubej.apiserver.registry.generic.Store;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * {@code pods/{name}/eviction} (policy/v1 Eviction, upstream {@code pkg/registry/core/pod/storage/eviction.go}):
@@ -21,10 +20,15 @@ import java.util.function.Function;
  * yet, so a budget's {@code disruptionsAllowed} stays 0 and its pods are never evicted.)
  */
 public final class EvictionSubresource implements Subresource {
-    private final Function<String, List<ObjectNode>> budgets;
+    /** The PodDisruptionBudgets of a namespace. */
+    @FunctionalInterface
+    public interface Budgets {
+        List<ObjectNode> in(String namespace);
+    }
 
-    /** @param budgets the PodDisruptionBudgets of a namespace */
-    public EvictionSubresource(Function<String, List<ObjectNode>> budgets) {
+    private final Budgets budgets;
+
+    public EvictionSubresource(Budgets budgets) {
         this.budgets = budgets;
     }
 
@@ -56,7 +60,7 @@ public final class EvictionSubresource implements Subresource {
         }
         ObjectNode pod = pods.get(namespace, name);
         if (!canIgnoreBudgets(pod)) {
-            List<ObjectNode> matching = budgets.apply(namespace).stream().filter(b -> selects(b, pod)).toList();
+            List<ObjectNode> matching = budgets.in(namespace).stream().filter(b -> selects(b, pod)).toList();
             if (matching.size() > 1) {
                 throw StatusError.internal("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
             }
