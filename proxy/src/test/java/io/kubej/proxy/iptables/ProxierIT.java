@@ -153,8 +153,14 @@ class ProxierIT {
         proxier.onEndpointsUpdate(null, endpoints("kube-system", "dns", "dns", 5353, "UDP", POD_B));
         proxier.syncProxyRules();
 
-        // Same 5-tuple: without deleting the conntrack entry this would still be DNATed to pod-a.
-        assertThat(net.udpQuery(net.nodeNetns(), "10.32.0.10", 53, 40000)).isEqualTo("pod-b");
+        // Same 5-tuple: without deleting the conntrack entry this would still be DNATed to pod-a
+        // (for UDP conntrack's 30 s, far longer than this wait). A query may go unanswered on a
+        // loaded machine, as the first one above may, so it is retried; pod-a must never answer.
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            String reply = net.udpQuery(net.nodeNetns(), "10.32.0.10", 53, 40000);
+            assertThat(reply).as("the stale conntrack entry was not deleted").isNotEqualTo("pod-a");
+            return reply.equals("pod-b");
+        });
     }
 
     @Test
