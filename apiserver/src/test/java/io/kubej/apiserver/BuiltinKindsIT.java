@@ -360,4 +360,41 @@ class BuiltinKindsIT {
         }
         assertThat(listed).as("discovery lists pods/eviction as policy/v1 Eviction").isTrue();
     }
+
+    @Test
+    void bothEventApisSeeTheSameEventsEachInItsOwnShape() throws Exception {
+        String ns = server.newNamespace();
+        ApiServerUnderTest.Http core = server.send("POST", "/api/v1/namespaces/" + ns + "/events", "application/json", """
+                {"metadata":{"name":"old-style"},"involvedObject":{"kind":"Pod","name":"web-0","namespace":"%s"},
+                 "reason":"Pulled","message":"image pulled","type":"Normal","count":3,"source":{"component":"kubelet"}}"""
+                .formatted(ns).getBytes(), false);
+        assertThat(core.code()).as(core.body()).isEqualTo(201);
+        JsonNode asNew = JSON.readTree(server.curl("GET", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events/old-style").body());
+        assertThat(asNew.path("apiVersion").asText()).isEqualTo("events.k8s.io/v1");
+        assertThat(asNew.at("/regarding/name").asText()).isEqualTo("web-0");
+        assertThat(asNew.path("note").asText()).isEqualTo("image pulled");
+        assertThat(asNew.path("deprecatedCount").asInt()).isEqualTo(3);
+        assertThat(asNew.has("involvedObject")).isFalse();
+
+        ApiServerUnderTest.Http created = server.send("POST", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events", "application/json", """
+                {"metadata":{"name":"new-style"},"regarding":{"kind":"Pod","name":"web-1","namespace":"%s"},"note":"scheduled",
+                 "reason":"Scheduled","type":"Normal","action":"Binding","eventTime":"2026-12-01T00:00:00.000000Z",
+                 "reportingController":"default-scheduler","reportingInstance":"default-scheduler-1"}""".formatted(ns).getBytes(), false);
+        assertThat(created.code()).as(created.body()).isEqualTo(201);
+        var asCore = server.client.v1().events().inNamespace(ns).withName("new-style").get();
+        assertThat(asCore.getInvolvedObject().getName()).isEqualTo("web-1");
+        assertThat(asCore.getMessage()).isEqualTo("scheduled");
+        assertThat(asCore.getReportingComponent()).isEqualTo("default-scheduler");
+        assertThat(server.kubectl("get", "events", "-n", ns).out()).contains("scheduled").contains("image pulled");
+
+        ApiServerUnderTest.Http incomplete = server.send("POST", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events", "application/json",
+                "{\"metadata\":{\"name\":\"bare\"},\"note\":\"x\"}".getBytes(), false);
+        assertThat(incomplete.code()).isEqualTo(422);
+        assertThat(incomplete.body()).contains("eventTime: Required value").contains("reportingController: Required value");
+        // an event made through the old API can still be updated through the new one
+        ApiServerUnderTest.Http patched = server.send("PATCH", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events/old-style",
+                "application/merge-patch+json", "{\"note\":\"image pulled again\"}".getBytes(), false);
+        assertThat(patched.code()).as(patched.body()).isEqualTo(200);
+        assertThat(server.client.v1().events().inNamespace(ns).withName("old-style").get().getMessage()).isEqualTo("image pulled again");
+    }
 }

@@ -13,6 +13,7 @@ import io.kubej.apiserver.registry.core.CoreResources;
 import io.kubej.apiserver.registry.core.pod.EvictionSubresource;
 import io.kubej.apiserver.registry.core.service.ServiceStrategy;
 import io.kubej.apiserver.registry.discovery.DiscoveryResources;
+import io.kubej.apiserver.registry.events.EventsResources;
 import io.kubej.apiserver.registry.networking.NetworkingResources;
 import io.kubej.apiserver.registry.node.NodeResources;
 import io.kubej.apiserver.registry.policy.PolicyResources;
@@ -51,6 +52,7 @@ public final class BuiltinResources {
         all.addAll(CertificatesResources.resources());
         all.addAll(CoordinationResources.resources());
         all.addAll(DiscoveryResources.resources());
+        all.addAll(EventsResources.resources());
         all.addAll(NetworkingResources.resources());
         all.addAll(NodeResources.resources());
         all.addAll(PolicyResources.resources());

@@ -38,6 +38,11 @@ public interface RESTStrategy {
         return List.of();
     }
 
+    /** Field errors only a new object can have: what a create must say that older objects may lack. */
+    default List<Cause> validateCreate(ObjectNode object) {
+        return List.of();
+    }
+
     /** Field errors only an update can have: changes to immutable fields (upstream {@code ValidateUpdate}). */
     default List<Cause> validateUpdate(ObjectNode object, ObjectNode old) {
         return List.of();

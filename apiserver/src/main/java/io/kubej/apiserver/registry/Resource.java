@@ -27,12 +27,14 @@ import java.util.Set;
  * @param patchMeta    strategic-merge metadata; null where strategic merge patch is refused (custom resources)
  * @param fieldSchema  for kinds without a model: which fields the schema does not know (a CRD's schema)
  * @param review       for kinds that are answered, never stored (TokenReview, SubjectAccessReview, ...): the answer
+ * @param conversion   how this version differs from its stored form beyond apiVersion, or null
  */
 public record Resource(String group, String version, String kind, String plural, String singular,
                        boolean namespaced, List<String> shortNames, List<String> categories, Set<String> verbs,
                        Class<?> model, String etcdResource, Set<String> fieldLabels, RESTStrategy strategy,
                        TableConvertor table, List<Subresource> subresources, PatchMeta patchMeta,
-                       ProtobufDecoder protobuf, Validation.NameRule nameRule, FieldSchema fieldSchema, Review review) {
+                       ProtobufDecoder protobuf, Validation.NameRule nameRule, FieldSchema fieldSchema, Review review,
+                       Conversion conversion) {
 
     /** The verbs of an ordinary stored resource. */
     public static final Set<String> STORED_VERBS = Set.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
@@ -95,6 +97,7 @@ public record Resource(String group, String version, String kind, String plural,
         private Validation.NameRule nameRule = Validation.NameRule.DNS1123_SUBDOMAIN;
         private FieldSchema fieldSchema;
         private Review review;
+        private Conversion conversion;
 
         private Builder(String group, String version, String kind) {
             this.group = group;
@@ -173,6 +176,12 @@ public record Resource(String group, String version, String kind, String plural,
             return this;
         }
 
+        /** Stored in another version's shape (and key space, see {@link #etcdResource}). */
+        public Builder conversion(Conversion c) {
+            conversion = c;
+            return this;
+        }
+
         /** A create-only kind whose answer is computed, not stored. */
         public Builder review(Review r) {
             review = r;
@@ -203,7 +212,7 @@ public record Resource(String group, String version, String kind, String plural,
                     List.copyOf(shortNames), List.copyOf(categories), verbs, model,
                     etcdResource != null ? etcdResource : p, Set.copyOf(labels),
                     Objects.requireNonNull(strategy, "strategy of " + kind), table != null ? table : TableConvertor.DEFAULT,
-                    List.copyOf(subresources), patchMeta, protobuf, nameRule, fieldSchema, review);
+                    List.copyOf(subresources), patchMeta, protobuf, nameRule, fieldSchema, review, conversion);
         }
     }
 }

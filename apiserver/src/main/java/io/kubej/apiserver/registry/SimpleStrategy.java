@@ -17,6 +17,7 @@ public final class SimpleStrategy implements RESTStrategy {
     private final Consumer<ObjectNode> defaults;
     private final Consumer<ObjectNode> initialStatus;
     private final Function<ObjectNode, List<Cause>> validate;
+    private final Function<ObjectNode, List<Cause>> validateCreate;
     private final BiFunction<ObjectNode, ObjectNode, List<Cause>> validateUpdate;
 
     private SimpleStrategy(Builder b) {
@@ -24,6 +25,7 @@ public final class SimpleStrategy implements RESTStrategy {
         this.defaults = b.defaults;
         this.initialStatus = b.initialStatus;
         this.validate = b.validate;
+        this.validateCreate = b.validateCreate;
         this.validateUpdate = b.validateUpdate;
     }
 
@@ -56,6 +58,11 @@ public final class SimpleStrategy implements RESTStrategy {
     }
 
     @Override
+    public List<Cause> validateCreate(ObjectNode object) {
+        return validateCreate.apply(object);
+    }
+
+    @Override
     public List<Cause> validateUpdate(ObjectNode object, ObjectNode old) {
         return validateUpdate.apply(object, old);
     }
@@ -65,6 +72,7 @@ public final class SimpleStrategy implements RESTStrategy {
         private Consumer<ObjectNode> defaults = o -> { };
         private Consumer<ObjectNode> initialStatus = o -> { };
         private Function<ObjectNode, List<Cause>> validate = o -> List.of();
+        private Function<ObjectNode, List<Cause>> validateCreate = o -> List.of();
         private BiFunction<ObjectNode, ObjectNode, List<Cause>> validateUpdate = (o, old) -> List.of();
 
         /** The kind has no status (ConfigMap-like): updates replace the whole object. */
@@ -87,6 +95,13 @@ public final class SimpleStrategy implements RESTStrategy {
         public Builder validate(Function<ObjectNode, List<Cause>> v) {
             Function<ObjectNode, List<Cause>> before = validate;
             validate = o -> concat(before.apply(o), v.apply(o));
+            return this;
+        }
+
+        /** Rules for new objects only. */
+        public Builder validateCreate(Function<ObjectNode, List<Cause>> v) {
+            Function<ObjectNode, List<Cause>> before = validateCreate;
+            validateCreate = o -> concat(before.apply(o), v.apply(o));
             return this;
         }
 

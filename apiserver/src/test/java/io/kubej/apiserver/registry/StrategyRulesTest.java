@@ -150,4 +150,18 @@ class StrategyRulesTest {
             assertThat(Validation.qualifiedNameProblem(bad)).as(bad).isNotNull();
         }
     }
+
+    @Test
+    void eventsConvertBetweenTheirTwoShapesWithoutLoss() {
+        Resource events = io.kubej.apiserver.registry.events.EventsResources.resources().get(0);
+        ObjectNode core = json("{\"apiVersion\":\"v1\",\"kind\":\"Event\",\"metadata\":{\"name\":\"e\"},\"involvedObject\":{\"name\":\"p\"},"
+                + "\"message\":\"m\",\"reason\":\"R\",\"count\":2,\"source\":{\"component\":\"c\"},\"reportingComponent\":\"rc\"}");
+        ObjectNode served = events.conversion().fromStorage(core);
+        assertThat(served.path("apiVersion").asText()).isEqualTo("events.k8s.io/v1");
+        assertThat(served.at("/regarding/name").asText()).isEqualTo("p");
+        assertThat(served.path("deprecatedSource").path("component").asText()).isEqualTo("c");
+        assertThat(served.path("reportingController").asText()).isEqualTo("rc");
+        assertThat(events.conversion().toStorage(served)).isEqualTo(core);
+        assertThat(core.has("regarding")).as("the stored object is not changed").isFalse();
+    }
 }

@@ -116,12 +116,20 @@ public final class Store {
      * in apiVersion. Built-in kinds are served in their one stored version, so this copies nothing.
      */
     private ObjectNode asServed(ObjectNode o) {
+        if (resource.conversion() != null) {
+            return resource.conversion().fromStorage(o);
+        }
         if (o.path("apiVersion").asText().equals(resource.groupVersion())) {
             return o;
         }
         ObjectNode copy = o.deepCopy();
         copy.put("apiVersion", resource.groupVersion());
         return copy;
+    }
+
+    /** The object as written to storage: converted when this version is stored in another's shape. */
+    private ObjectNode toStored(ObjectNode served) {
+        return resource.conversion() != null ? resource.conversion().toStorage(served) : served;
     }
 
     private ListPage asServed(ListPage page) {
@@ -250,7 +258,9 @@ public final class Store {
             meta.put("generation", 1);
         }
         strategy().prepareForCreate(object);
-        validate(validateObject(object), object);
+        List<Cause> causes = validateObject(object);
+        causes.addAll(strategy().validateCreate(object));
+        validate(causes, object);
         String name = meta.path("name").asText();
         if (dryRun) {
             if (storage.get(namespace, name).isPresent()) {
@@ -261,12 +271,12 @@ public final class Store {
         RESTStrategy.FinishFunc finish = strategy().beginCreate(object);
         boolean created = false;
         try {
-            Optional<ObjectNode> stored = storage.create(namespace, name, object);
+            Optional<ObjectNode> stored = storage.create(namespace, name, toStored(object));
             if (stored.isEmpty()) {
                 throw StatusError.alreadyExists(resource.group(), resource.plural(), name);
             }
             created = true;
-            return stored.get();
+            return asServed(stored.get());
         } finally {
             finish.finish(created);
         }
@@ -314,7 +324,7 @@ public final class Store {
     public ObjectNode update(String namespace, String name, UpdateScope scope, boolean dryRun, UnaryOperator<ObjectNode> tryUpdate) {
         for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
             Versioned current = storage.get(namespace, name).orElseThrow(() -> notFound(name));
-            ObjectNode old = current.object();
+            ObjectNode old = asServed(current.object());
             ObjectNode desired = tryUpdate.apply(old.deepCopy());
             String wantedRv = desired.path("metadata").path("resourceVersion").asText("");
             if (!wantedRv.isEmpty() && !wantedRv.equals(Long.toString(current.modRevision()))) {
@@ -342,10 +352,10 @@ public final class Store {
             RESTStrategy.FinishFunc finish = strategy().beginUpdate(updated, old);
             boolean written = false;
             try {
-                Optional<ObjectNode> stored = storage.updateIf(namespace, name, current.modRevision(), updated);
+                Optional<ObjectNode> stored = storage.updateIf(namespace, name, current.modRevision(), toStored(updated));
                 if (stored.isPresent()) {
                     written = true;
-                    return stored.get();
+                    return asServed(stored.get());
                 }
             } finally {
                 finish.finish(written);
@@ -440,7 +450,7 @@ public final class Store {
     public ObjectNode delete(String namespace, String name, DeleteOptions options) {
         for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
             Versioned current = storage.get(namespace, name).orElseThrow(() -> notFound(name));
-            ObjectNode obj = current.object();
+            ObjectNode obj = asServed(current.object()).deepCopy();
             ObjectNode before = obj.deepCopy();
             ObjectNode meta = Json.metadata(obj);
             checkPreconditions(name, meta, current.modRevision(), options);
@@ -480,9 +490,9 @@ public final class Store {
                 return before; // nothing to change: a repeated delete does not bump the resourceVersion
             }
             meta.remove("resourceVersion");
-            Optional<ObjectNode> written = storage.updateIf(namespace, name, current.modRevision(), obj);
+            Optional<ObjectNode> written = storage.updateIf(namespace, name, current.modRevision(), toStored(obj));
             if (written.isPresent()) {
-                return written.get();
+                return asServed(written.get());
             }
         }
         throw StatusError.staleResourceVersion(resource.group(), resource.plural(), name);
