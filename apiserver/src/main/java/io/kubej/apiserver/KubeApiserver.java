@@ -262,15 +262,9 @@ public final class KubeApiserver implements Component, Callable<Integer> {
             slice.putArray("endpoints").addObject().putArray("addresses").add(advertise);
             ((ObjectNode) slice.get("endpoints").get(0)).putObject("conditions").put("ready", true);
             slice.putArray("ports").addObject().put("name", "https").put("port", port).put("protocol", "TCP");
-            Store slices = registry.store("discovery.k8s.io", "endpointslices");
-            if (!createIfMissing(slices, "default", slice.deepCopy())) {
-                slices.update("default", "kubernetes", cur -> {
-                    cur.set("endpoints", slice.get("endpoints"));
-                    cur.set("ports", slice.get("ports"));
-                    Json.metadata(cur).remove("resourceVersion");
-                    return cur;
-                });
-            }
+            // only created here: ApiServerEndpoints keeps the contents listing every live API server
+            createIfMissing(registry.store("discovery.k8s.io", "endpointslices"), "default", slice);
+            createIfMissing(registry.store("", "endpoints"), "default", ep);
             Store priorityClasses = registry.store("scheduling.k8s.io", "priorityclasses");
             SchedulingResources.SYSTEM_CLASSES.forEach((name, value) -> {
                 ObjectNode pc = Json.object();
@@ -279,25 +273,15 @@ public final class KubeApiserver implements Component, Callable<Integer> {
                         + "moved to another node if necessary.");
                 createIfMissing(priorityClasses, null, pc);
             });
-            Store endpoints = registry.store("", "endpoints");
-            if (!createIfMissing(endpoints, "default", ep.deepCopy())) {
-                endpoints.update("default", "kubernetes", cur -> {
-                    cur.set("subsets", ep.get("subsets"));
-                    Json.metadata(cur).remove("resourceVersion");
-                    return cur;
-                });
-            }
         }
 
-        private static boolean createIfMissing(Store store, String ns, ObjectNode o) {
+        private static void createIfMissing(Store store, String ns, ObjectNode o) {
             try {
                 store.create(ns, o);
-                return true;
             } catch (StatusError e) {
                 if (e.code() != 409 && e.code() != 422) {
                     throw e;
                 }
-                return false;
             }
         }
     }

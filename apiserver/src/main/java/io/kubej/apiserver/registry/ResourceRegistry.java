@@ -19,10 +19,6 @@ public final class ResourceRegistry {
     /** By "group/version/plural"; replaced whole on every change, so readers never lock. */
     private volatile Map<String, Store> stores = new LinkedHashMap<>();
 
-    public ResourceRegistry(List<Resource> resources, Etcd3Storage etcd) {
-        this(resources, etcd, false);
-    }
-
     /** @param watchCache give every resource a watch cache ({@code --watch-cache}) */
     public ResourceRegistry(List<Resource> resources, Etcd3Storage etcd, boolean watchCache) {
         this.etcd = etcd;
@@ -85,10 +81,6 @@ public final class ResourceRegistry {
 
     public void close() {
         stores.values().forEach(Store::close);
-    }
-
-    public java.util.Collection<Store> stores() {
-        return stores.values();
     }
 
     public List<Resource> resources() {

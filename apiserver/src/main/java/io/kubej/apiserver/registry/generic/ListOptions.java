@@ -21,6 +21,19 @@ public record ListOptions(LabelSelector labels, FieldSelector fields, String res
         return new ListOptions(LabelSelector.everything(), FieldSelector.everything(), "", "", 0, null, false, null);
     }
 
+    /** A watch without a resourceVersion, or with "0", starts at the current state. */
+    public boolean startsFromNow() {
+        return resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0");
+    }
+
+    /**
+     * Whether a watch begins with an ADDED event per existing object: as sendInitialEvents says
+     * (watch-list), else exactly when it starts from now.
+     */
+    public boolean wantsInitialEvents() {
+        return sendInitialEvents != null ? sendInitialEvents : startsFromNow();
+    }
+
     /** Whether an object passes both selectors (upstream's SelectionPredicate). */
     public boolean matches(ObjectNode object) {
         return labels.matches(object.path("metadata").get("labels")) && fields.matches(object);

@@ -49,10 +49,6 @@ public final class Store {
     private final ResourceStorage storage;
     private final Cacher cache; // null without --watch-cache
 
-    public Store(Resource resource, Etcd3Storage etcd) {
-        this(resource, etcd, false);
-    }
-
     /** @param watchCache serve watches and {@code resourceVersion=0} lists from a watch cache ({@code --watch-cache}) */
     public Store(Resource resource, Etcd3Storage etcd, boolean watchCache) {
         this.resource = resource;
@@ -66,11 +62,6 @@ public final class Store {
         if (cache != null) {
             cache.start();
         }
-    }
-
-    /** The watch cache, or null. */
-    public Cacher cache() {
-        return cache;
     }
 
     public void close() {
@@ -111,9 +102,10 @@ public final class Store {
     }
 
     /**
-     * A stored object as this version serves it. All versions of a custom resource share one
-     * storage; with the conversion strategy None (the only one kubej has) a version differs only
-     * in apiVersion. Built-in kinds are served in their one stored version, so this copies nothing.
+     * A stored object as this version serves it: through the registration's Conversion when it
+     * has one (events.k8s.io Events are stored as core Events). Otherwise only apiVersion can
+     * differ (the versions of a custom resource share one storage, conversion strategy None);
+     * an object already in this version is returned as it is.
      */
     private ObjectNode asServed(ObjectNode o) {
         if (resource.conversion() != null) {
@@ -184,17 +176,15 @@ public final class Store {
             cached.servedAs(this::asServed);
             return cached;
         }
-        String rv = options.resourceVersion() == null ? "" : options.resourceVersion();
-        boolean fromNow = rv.isEmpty() || rv.equals("0");
-        boolean initialEvents = options.sendInitialEvents() != null ? options.sendInitialEvents() : fromNow;
+        boolean initialEvents = options.wantsInitialEvents();
         long from;
         List<ObjectNode> initial = List.of();
-        if (fromNow || initialEvents) {
+        if (options.startsFromNow() || initialEvents) {
             ListPage now = storage.list(namespace, 0, null, 0, options::matches);
             initial = initialEvents ? now.items() : List.of();
             from = now.revision() + 1;
         } else {
-            long requested = Long.parseLong(rv);
+            long requested = Long.parseLong(options.resourceVersion());
             checkNotTooLarge(requested);
             try {
                 storage.checkNotCompacted(namespace, requested);

@@ -257,10 +257,9 @@ public final class Cacher implements AutoCloseable {
      */
     public WatchStream watch(String namespace, ListOptions options) {
         awaitReady();
-        String rv = options.resourceVersion() == null ? "" : options.resourceVersion();
-        boolean fromNow = rv.isEmpty() || rv.equals("0");
-        boolean initialEvents = options.sendInitialEvents() != null ? options.sendInitialEvents() : fromNow;
-        long requested = fromNow ? 0 : Long.parseLong(rv);
+        boolean fromNow = options.startsFromNow();
+        boolean initialEvents = options.wantsInitialEvents();
+        long requested = fromNow ? 0 : Long.parseLong(options.resourceVersion());
         requireFresh(requested);
         synchronized (this) {
             WatchStream stream;

@@ -66,7 +66,7 @@ public final class ApiServerEndpoints implements AutoCloseable {
     /** Live API servers: address to secure port, ordered by address. */
     private TreeMap<String, Integer> live() {
         TreeMap<String, Integer> out = new TreeMap<>();
-        leases.claims().forEach((ip, p) -> out.put(ip, Integer.parseInt(p.replaceFirst(".*:", ""))));
+        leases.claims().forEach((ip, p) -> out.put(ip, Integer.parseInt(p)));
         return out;
     }
 
