@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubej.client.Clients;
+import io.kubej.pki.CertificateAuthority;
+import io.kubej.pki.CertificateRequest;
 import io.kubej.pki.ClusterPki;
+import io.kubej.pki.Pem;
 import io.kubej.pki.Kubeconfig;
 import io.kubej.testcluster.etcd.Etcd;
 import java.io.IOException;
@@ -34,6 +37,9 @@ final class ApiServerUnderTest implements AutoCloseable {
     record Http(int code, String body) {
     }
 
+    /** The --service-account-issuer the tests' API server signs with. */
+    static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
+
     private ApiServerUnderTest(Path dir, Etcd etcd, KubeApiserver apiserver, Path kubeconfig, KubernetesClient client) {
         this.dir = dir;
         this.etcd = etcd;
@@ -55,6 +61,13 @@ final class ApiServerUnderTest implements AutoCloseable {
         apiserver.securePort = 0;
         apiserver.bindAddress = "127.0.0.1";
         apiserver.serviceClusterIpRange = "10.32.0.0/24";
+        // who may do what, as the hard way's kube-apiserver.service has it
+        apiserver.authorizationMode = "Node,RBAC";
+        apiserver.enableAdmissionPlugins = List.of("NamespaceLifecycle", "NodeRestriction", "LimitRanger", "ServiceAccount",
+                "DefaultStorageClass", "ResourceQuota");
+        apiserver.serviceAccountKeyFile = List.of(pki.resolve("service-account.pem").toFile());
+        apiserver.serviceAccountSigningKeyFile = pki.resolve("service-account-key.pem").toFile();
+        apiserver.serviceAccountIssuer = List.of(ISSUER);
         apiserver.start();
         Path kubeconfig = dir.resolve("admin.kubeconfig");
         Kubeconfig.write(kubeconfig, "kubernetes", "https://127.0.0.1:" + apiserver.port(), pki.resolve("ca.pem"),
@@ -70,13 +83,7 @@ final class ApiServerUnderTest implements AutoCloseable {
 
     /** The real kubectl (the machine's default version) as the admin. */
     Result kubectl(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
-                "--cache-dir", dir.resolve("kubectl-cache").toString(), "--request-timeout", "30s"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out);
+        return kubectlAs(kubeconfig, args);
     }
 
     /** {@code kubectl apply -n ns -f} of a manifest given as text. */
@@ -109,6 +116,68 @@ final class ApiServerUnderTest implements AutoCloseable {
 
     Http curl(String method, String path) throws IOException, InterruptedException {
         return send(method, path, null, null, false);
+    }
+
+    /** A JSON request by curl with the given credentials. */
+    Http sendWith(List<String> credentials, String method, String path, String json) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(credentials);
+        args.addAll(List.of("-X", method, "-H", "Content-Type: application/json", "--data-binary", json));
+        return curlWith(args, path);
+    }
+
+    /** A GET by curl with the given credentials ({@code --cert/--key}, {@code -H Authorization: ...}, or none). */
+    Http curlWith(List<String> credentials, String path) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "--cacert", dir.resolve("pki").resolve("ca.pem").toString(), "-w", "\n%{http_code}"));
+        cmd.addAll(credentials);
+        cmd.add("https://127.0.0.1:" + apiserver.port() + path);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        int nl = out.lastIndexOf('\n');
+        return new Http(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
+    }
+
+    /** The curl arguments of a certificate made by {@link #issue}. */
+    List<String> certificate(String name) {
+        Path pki = dir.resolve("users");
+        return List.of("--cert", pki.resolve(name + ".pem").toString(), "--key", pki.resolve(name + "-key.pem").toString());
+    }
+
+    /**
+     * Issues a certificate from the cluster's CA (or another CA) and writes its kubeconfig.
+     *
+     * @return the kubeconfig of that identity
+     */
+    Path issue(CertificateRequest request, CertificateAuthority ca) throws IOException {
+        Path users = Files.createDirectories(dir.resolve("users"));
+        var keys = CertificateAuthority.newKeyPair();
+        Files.writeString(users.resolve(request.certFile()), Pem.encode(ca.issue(request, keys.getPublic())));
+        Files.writeString(users.resolve(request.keyFile()), Pem.encode(keys.getPrivate()));
+        Path kc = users.resolve(request.name() + ".kubeconfig");
+        Kubeconfig.write(kc, "kubernetes", "https://127.0.0.1:" + apiserver.port(), dir.resolve("pki").resolve("ca.pem"),
+                users.resolve(request.certFile()), users.resolve(request.keyFile()), request.commonName());
+        return kc;
+    }
+
+    /** A client certificate from the cluster's CA: user {@code cn}, groups {@code orgs}. */
+    Path user(String name, String cn, String... orgs) throws IOException {
+        return issue(CertificateRequest.client(name, cn, orgs), clusterCa());
+    }
+
+    CertificateAuthority clusterCa() throws IOException {
+        Path pki = dir.resolve("pki");
+        return new CertificateAuthority(Pem.readCertificate(pki.resolve("ca.pem")), Pem.readPrivateKey(pki.resolve("ca-key.pem")));
+    }
+
+    /** The real kubectl with another kubeconfig. */
+    Result kubectlAs(Path userKubeconfig, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", userKubeconfig.toString(),
+                "--cache-dir", dir.resolve("kubectl-cache").toString(), "--request-timeout", "30s"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out);
     }
 
     @Override

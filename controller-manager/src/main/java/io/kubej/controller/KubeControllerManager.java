@@ -99,6 +99,10 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Option(names = "--concurrent-namespace-syncs", defaultValue = "10")
     int concurrentNamespaceSyncs = 10;
 
+    @Option(names = "--use-service-account-credentials", arity = "0..1", fallbackValue = "true",
+            description = "each controller acts as its own service account kube-system/<controller>")
+    boolean useServiceAccountCredentials;
+
     // accepted for the hard way's unit file; not honoured (yet)
     @Option(names = "--cluster-cidr") String clusterCidr;
     @Option(names = "--cluster-name") String clusterName;
@@ -107,13 +111,13 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Option(names = "--root-ca-file") String rootCaFile;
     @Option(names = "--service-account-private-key-file") String serviceAccountPrivateKeyFile;
     @Option(names = "--service-cluster-ip-range") String serviceClusterIpRange;
-    @Option(names = "--use-service-account-credentials", arity = "0..1", fallbackValue = "true") Boolean useServiceAccountCredentials;
     @Option(names = "--allocate-node-cidrs", arity = "0..1", fallbackValue = "true") Boolean allocateNodeCidrs;
     @Option(names = "--authentication-kubeconfig") String authenticationKubeconfig;
     @Option(names = "--authorization-kubeconfig") String authorizationKubeconfig;
     @Option(names = "--requestheader-client-ca-file") String requestheaderClientCaFile;
 
     private KubernetesClient client;
+    private ServiceAccountCredentials serviceAccounts;
     private SharedInformerFactory informers;
     private final List<Controller> running = new ArrayList<>();
     private CompletableFuture<?> election;
@@ -177,28 +181,44 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
         List<Runnable> runs = new ArrayList<>();
         if (enabled("replicaset-controller")) {
-            Controller c = new ReplicaSetController(client, replicaSets, pods);
+            Controller c = new ReplicaSetController(clientFor("replicaset-controller"), replicaSets, pods);
             running.add(c);
             runs.add(() -> run(c, concurrentReplicaSetSyncs, cacheSyncTimeout));
         }
         if (enabled("endpoints-controller")) {
-            Controller c = new EndpointsController(client, services, pods, endpoints);
+            Controller c = new EndpointsController(clientFor("endpoint-controller"), services, pods, endpoints);
             running.add(c);
             runs.add(() -> run(c, concurrentEndpointSyncs, cacheSyncTimeout));
         }
         if (enabled("garbage-collector-controller")) {
-            Controller c = new GarbageCollector(client, pods, replicaSets);
+            Controller c = new GarbageCollector(clientFor("generic-garbage-collector"), pods, replicaSets);
             running.add(c);
             runs.add(() -> run(c, concurrentGcSyncs, cacheSyncTimeout));
         }
         if (enabled("namespace-controller")) {
-            Controller c = new NamespaceController(client, informers.sharedIndexInformerFor(Namespace.class, 0));
+            Controller c = new NamespaceController(clientFor("namespace-controller"), informers.sharedIndexInformerFor(Namespace.class, 0));
             running.add(c);
             runs.add(() -> run(c, concurrentNamespaceSyncs, cacheSyncTimeout));
         }
         informers.startAllRegisteredInformers();
         // each controller waits for its own caches before its workers start
         runs.forEach(r -> Thread.ofVirtual().name("start-controller").start(r));
+    }
+
+    /**
+     * The client a controller writes with: its own service account's with
+     * {@code --use-service-account-credentials}, else the controller manager's. Informers always
+     * use the controller manager's own (upstream does the same: system:kube-controller-manager
+     * may list and watch everything).
+     */
+    private KubernetesClient clientFor(String serviceAccount) {
+        if (!useServiceAccountCredentials) {
+            return client;
+        }
+        if (serviceAccounts == null) {
+            serviceAccounts = new ServiceAccountCredentials(client);
+        }
+        return serviceAccounts.clientFor(serviceAccount);
     }
 
     private void run(Controller c, int workers, Duration timeout) {
@@ -249,7 +269,6 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         GoOnlyFlags.warnIgnored("--root-ca-file", rootCaFile, "no service-account token controller in kubej yet");
         GoOnlyFlags.warnIgnored("--service-account-private-key-file", serviceAccountPrivateKeyFile, "no service-account token controller in kubej yet");
         GoOnlyFlags.warnIgnored("--service-cluster-ip-range", serviceClusterIpRange, "the API server allocates ClusterIPs");
-        GoOnlyFlags.warnIgnored("--use-service-account-credentials", useServiceAccountCredentials, "all controllers use --kubeconfig's identity");
         GoOnlyFlags.warnIgnored("--allocate-node-cidrs", allocateNodeCidrs, "no node IPAM controller in kubej yet");
         GoOnlyFlags.warnIgnored("--authentication-kubeconfig", authenticationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
         GoOnlyFlags.warnIgnored("--authorization-kubeconfig", authorizationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
@@ -289,6 +308,9 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             if (informers != null) {
                 informers.stopAllRegisteredInformers();
             }
+        }
+        if (serviceAccounts != null) {
+            serviceAccounts.close();
         }
         if (client != null) {
             client.close();

@@ -42,10 +42,12 @@ class ControllerManagerIT {
     @BeforeAll
     static void start() throws Exception {
         System.setProperty("kubej.inProcess", "true");
-        cp = TestControlPlane.start(dir);
+        cp = TestControlPlane.startHardWay(dir, List.of()); // etcd over mTLS, Node+RBAC, as the hard way
         client = cp.client();
         kcm = new KubeControllerManager();
-        kcm.kubeconfig = cp.kubeconfig();
+        // as the hard way runs it: its own certificate, and each controller as its own service account under RBAC
+        kcm.kubeconfig = cp.pki().resolve("kube-controller-manager.kubeconfig");
+        kcm.useServiceAccountCredentials = true;
         kcm.leaderElect = true; // as the hard way; proves the Lease is taken before controllers run
         kcm.leaseDuration = "15s";
         kcm.renewDeadline = "10s";
@@ -62,6 +64,19 @@ class ControllerManagerIT {
         if (cp != null) {
             cp.close();
         }
+    }
+
+    @Test
+    void eachControllerActsAsItsOwnServiceAccount() {
+        for (String sa : List.of("replicaset-controller", "endpoint-controller", "generic-garbage-collector", "namespace-controller")) {
+            assertThat(client.serviceAccounts().inNamespace("kube-system").withName(sa).get()).as(sa).isNotNull();
+        }
+        String ns = newNamespace();
+        client.apps().replicaSets().inNamespace(ns).resource(replicaSet("by-sa", 1)).create();
+        await().atMost(TIMEOUT).until(() -> activePods(ns, "by-sa").size() == 1);
+        // the controller's events name it, and were written with its own identity's rights
+        await().atMost(TIMEOUT).until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                .anyMatch(e -> "SuccessfulCreate".equals(e.getReason())));
     }
 
     static String newNamespace() {

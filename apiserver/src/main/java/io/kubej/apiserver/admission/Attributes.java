@@ -9,8 +9,14 @@ import io.kubej.apiserver.registry.Resource;
  * operation, the resource and subresource, where, by whom, and the object when there is one.
  *
  * @param operation CREATE, UPDATE, DELETE or CONNECT
- * @param object    the incoming object (create/update), or null
+ * @param object    the incoming object (create), the object as it will be stored (update and patch: after the
+ *                  patch is applied to the current one), or null (delete)
+ * @param oldObject the current object of an update or patch, else null
  */
 public record Attributes(String operation, Resource resource, String subresource, String namespace, String name,
-                         ObjectNode object, UserInfo user, boolean dryRun) {
+                         ObjectNode object, ObjectNode oldObject, UserInfo user, boolean dryRun) {
+    /** Whether this is about the resource itself (true) or one of its subresources. */
+    public boolean mainResource() {
+        return subresource == null || subresource.isEmpty();
+    }
 }

@@ -29,6 +29,11 @@ public final class ProtobufBody {
      * registered without one is 415, so the user can fall back to a manifest (JSON).
      */
     public static ObjectNode toJson(byte[] body, io.kubej.apiserver.registry.Resource r) {
+        return toJson(body, r.kind(), r.protobuf());
+    }
+
+    /** A body of {@code expectedKind} (a subresource's own kind, such as TokenRequest), decoded by {@code decoder}. */
+    public static ObjectNode toJson(byte[] body, String expectedKind, io.kubej.apiserver.registry.Resource.ProtobufDecoder decoder) {
         if (body.length < 4 || !Arrays.equals(Arrays.copyOf(body, 4), MAGIC)) {
             throw StatusError.badRequest("protobuf body without the k8s magic prefix");
         }
@@ -53,11 +58,11 @@ public final class ProtobufBody {
                     default -> in.skipField(tag);
                 }
             }
-            if (r.protobuf() == null || !kind.equals(r.kind())) {
-                throw new StatusError(415, "UnsupportedMediaType", "kubej accepts " + (kind.isEmpty() ? r.kind() : kind)
+            if (decoder == null || !kind.equals(expectedKind)) {
+                throw new StatusError(415, "UnsupportedMediaType", "kubej accepts " + (kind.isEmpty() ? expectedKind : kind)
                         + " only as JSON; create it from a manifest (kubectl create -f)", null);
             }
-            return r.protobuf().decode(apiVersion, kind, raw);
+            return decoder.decode(apiVersion, kind, raw);
         } catch (IOException e) {
             throw StatusError.badRequest("couldn't decode the protobuf body: " + e.getMessage());
         }

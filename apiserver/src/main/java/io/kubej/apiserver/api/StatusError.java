@@ -109,8 +109,8 @@ public final class StatusError extends RuntimeException {
 
     /** A refusal about one object, as admission words it: {@code pods "web" is forbidden: <why>}. */
     public static StatusError forbiddenOn(String group, String resource, String name, String why) {
-        return new StatusError(403, "Forbidden", qualified(group, resource) + " \"" + name + "\" is forbidden: " + why,
-                details(name, group, resource));
+        String what = name == null || name.isEmpty() ? qualified(group, resource) : qualified(group, resource) + " \"" + name + "\"";
+        return new StatusError(403, "Forbidden", what + " is forbidden: " + why, details(name, group, resource));
     }
 
     /** A body over {@code --max-request-body-bytes}. */

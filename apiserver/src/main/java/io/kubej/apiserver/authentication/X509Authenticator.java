@@ -1,28 +1,104 @@
 package io.kubej.apiserver.authentication;
 
-import java.security.cert.Certificate;
+import io.kubej.apiserver.endpoints.request.ApiRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Client-certificate authentication (upstream {@code authentication/request/x509}): the TLS
- * layer has already verified the chain against {@code --client-ca-file}; the user is the
- * subject's CommonName and the groups are its Organization values. That is why the hard way's
- * admin certificate has O=system:masters and the kubelet's CN=system:node:worker-0.
+ * Client-certificate authentication (upstream {@code authentication/request/x509}). The TLS
+ * handshake asks for a certificate but accepts any, as Go's {@code tls.RequestClientCert}
+ * does; the check happens here, so a bad certificate gets an HTTP 401 and not a broken
+ * handshake: the chain must lead to a CA of {@code --client-ca-file}, every certificate must
+ * be within its validity period, and the leaf must allow client authentication (extended key
+ * usage clientAuth). The user is the subject's CommonName, the groups its Organization values;
+ * that is why the hard way's admin certificate has O=system:masters and a kubelet's
+ * CN=system:node:worker-0, O=system:nodes.
  */
-public final class X509Authenticator {
-    private X509Authenticator() {
+public final class X509Authenticator implements Authenticator {
+    private static final Logger log = LoggerFactory.getLogger(X509Authenticator.class);
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String ANY_USAGE = "2.5.29.37.0";
+
+    private final Set<TrustAnchor> anchors;
+
+    public X509Authenticator(Set<TrustAnchor> anchors) {
+        this.anchors = Set.copyOf(anchors);
     }
 
-    public static Optional<UserInfo> authenticate(Certificate[] peerChain) {
-        if (peerChain == null || peerChain.length == 0 || !(peerChain[0] instanceof X509Certificate cert)) {
+    /** The CAs of a PEM bundle such as {@code --client-ca-file}. */
+    public static X509Authenticator fromCaFile(Path caFile) throws IOException, GeneralSecurityException {
+        Set<TrustAnchor> anchors = new HashSet<>();
+        try (InputStream in = Files.newInputStream(caFile)) {
+            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                anchors.add(new TrustAnchor((X509Certificate) c, null));
+            }
+        }
+        if (anchors.isEmpty()) {
+            throw new GeneralSecurityException(caFile + " holds no certificate");
+        }
+        return new X509Authenticator(anchors);
+    }
+
+    @Override
+    public Optional<UserInfo> authenticate(ApiRequest request) {
+        List<X509Certificate> chain = request.peerCertificates();
+        if (chain.isEmpty()) {
             return Optional.empty();
         }
+        X509Certificate leaf = chain.get(0);
+        try {
+            verify(chain);
+            requireClientAuthUsage(leaf);
+            return userOf(leaf);
+        } catch (GeneralSecurityException e) {
+            log.debug("client certificate {} rejected: {}", leaf.getSubjectX500Principal(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** PKIX path validation against the client CAs: signatures, validity periods, CA constraints. */
+    private void verify(List<X509Certificate> chain) throws GeneralSecurityException {
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        // the path is the presented chain without a self-signed root, which must be an anchor anyway
+        List<X509Certificate> path = new ArrayList<>(chain);
+        X509Certificate last = path.get(path.size() - 1);
+        if (path.size() > 1 && last.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
+            path.remove(path.size() - 1);
+        }
+        CertPath certPath = cf.generateCertPath(path);
+        PKIXParameters params = new PKIXParameters(anchors);
+        params.setRevocationEnabled(false);
+        CertPathValidator.getInstance("PKIX").validate(certPath, params);
+    }
+
+    private static void requireClientAuthUsage(X509Certificate leaf) throws GeneralSecurityException {
+        List<String> usages = leaf.getExtendedKeyUsage();
+        if (usages == null || !(usages.contains(CLIENT_AUTH) || usages.contains(ANY_USAGE))) {
+            throw new GeneralSecurityException("certificate is not valid for client authentication (no clientAuth extended key usage)");
+        }
+    }
+
+    private static Optional<UserInfo> userOf(X509Certificate cert) throws GeneralSecurityException {
         try {
             LdapName dn = new LdapName(cert.getSubjectX500Principal().getName());
             String cn = null;
@@ -35,13 +111,13 @@ public final class X509Authenticator {
                 }
             }
             if (cn == null || cn.isEmpty()) {
-                return Optional.empty();
+                throw new GeneralSecurityException("certificate has no CommonName");
             }
-            java.util.Collections.reverse(groups);
-            groups.add("system:authenticated");
+            Collections.reverse(groups); // LdapName lists RDNs last-first; keep the certificate's order
+            groups.add(UserInfo.ALL_AUTHENTICATED);
             return Optional.of(new UserInfo(cn, groups));
         } catch (InvalidNameException e) {
-            return Optional.empty();
+            throw new GeneralSecurityException(e.getMessage());
         }
     }
 }

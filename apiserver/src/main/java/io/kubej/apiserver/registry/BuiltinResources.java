@@ -1,6 +1,9 @@
 package io.kubej.apiserver.registry;
 
+import io.kubej.apiserver.authentication.TokenAuthenticator;
 import io.kubej.apiserver.authorization.Authorizer;
+import io.kubej.apiserver.authorization.RuleResolver;
+import io.kubej.apiserver.registry.core.serviceaccount.TokenRequestSubresource;
 import io.kubej.apiserver.registry.apiextensions.CustomResourceDefinitions;
 import io.kubej.apiserver.registry.apps.AppsResources;
 import io.kubej.apiserver.registry.authentication.AuthenticationResources;
@@ -32,20 +35,30 @@ public final class BuiltinResources {
     private BuiltinResources() {
     }
 
-    /** With the AlwaysAllow authorizer and no disruption budgets (tests of the registrations alone). */
-    public static List<Resource> all(ServiceStrategy services) {
-        return all(services, Authorizer.alwaysAllow(), namespace -> List.of());
+    /**
+     * What the registrations need from the rest of the API server: the same authenticators and
+     * authorizers that guard requests (the review kinds ask them), the service-account token
+     * issuer, and the PodDisruptionBudgets that pod eviction honours.
+     */
+    public record Dependencies(Authorizer authorizer, RuleResolver rules, TokenAuthenticator tokens, List<String> apiAudiences,
+                               TokenRequestSubresource tokenRequests, EvictionSubresource.Budgets budgets) {
+        /** AlwaysAllow, no tokens, no budgets: for tests of the registrations alone. */
+        public static Dependencies standalone() {
+            return new Dependencies(Authorizer.alwaysAllow(), (user, ns) -> new RuleResolver.Rules(List.of(), List.of(), true),
+                    TokenAuthenticator.none(), List.of(), TokenRequestSubresource.unconfigured(), namespace -> List.of());
+        }
     }
 
-    /**
-     * @param authorizer what the access reviews ask (the same authorizer that guards requests)
-     * @param budgets    the PodDisruptionBudgets of a namespace, which pod eviction honours
-     */
-    public static List<Resource> all(ServiceStrategy services, Authorizer authorizer, EvictionSubresource.Budgets budgets) {
+    /** With {@link Dependencies#standalone()}. */
+    public static List<Resource> all(ServiceStrategy services) {
+        return all(services, Dependencies.standalone());
+    }
+
+    public static List<Resource> all(ServiceStrategy services, Dependencies d) {
         List<Resource> all = new ArrayList<>();
-        all.addAll(CoreResources.resources(services, budgets));
-        all.addAll(AuthenticationResources.resources());
-        all.addAll(AuthorizationResources.resources(authorizer));
+        all.addAll(CoreResources.resources(services, d.budgets(), d.tokenRequests()));
+        all.addAll(AuthenticationResources.resources(d.tokens(), d.apiAudiences()));
+        all.addAll(AuthorizationResources.resources(d.authorizer(), d.rules()));
         all.addAll(AppsResources.resources());
         all.addAll(AutoscalingResources.resources());
         all.addAll(BatchResources.resources());

@@ -28,6 +28,11 @@ public interface Subresource {
 
     List<String> verbs();
 
+    /** Decodes this subresource's kind from protobuf (kubectl's typed clients send it), or null for JSON only. */
+    default Resource.ProtobufDecoder protobuf() {
+        return null;
+    }
+
     /** The patch metadata for strategic merge patches of this subresource's object. */
     default PatchMeta patchMeta(Resource parent) {
         return parent.patchMeta();

@@ -3,6 +3,9 @@ package io.kubej.apiserver.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.StatusError;
+import io.kubej.apiserver.authentication.Authenticator;
+import io.kubej.apiserver.authentication.Impersonation;
+import io.kubej.apiserver.authentication.UserInfo;
 import io.kubej.apiserver.authorization.Authorizer;
 import io.kubej.apiserver.endpoints.discovery.Discovery;
 import io.kubej.apiserver.endpoints.handlers.ResourceHandler;
@@ -55,22 +58,39 @@ public final class ApiServer implements AutoCloseable {
             .classicUpperBounds(0.001, 0.002, 0.004, 0.006, 0.008, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
             .labelNames("verb", "group", "resource", "subresource").register();
 
-    /** What upstream lets anyone read (system:public-info-viewer). */
-    private static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/healthz", "/livez", "/readyz", "/version");
+    /**
+     * Where a request without credentials is let in as {@code system:anonymous} (with
+     * {@code --anonymous-auth}, upstream's AuthenticationConfiguration anonymous conditions):
+     * the health and version paths that system:public-info-viewer lets anyone read. Any other
+     * request without credentials is 401, as the hard way expects.
+     */
+    private static final java.util.Set<String> ANONYMOUS_PATHS = java.util.Set.of("/healthz", "/livez", "/readyz", "/version", "/version/");
 
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup workers = new NioEventLoopGroup(2);
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ResourceHandler resources;
     private final Discovery discovery;
+    private final Authenticator authenticator;
+    private final boolean anonymousAuth;
     private final Authorizer authorizer;
+    private final Impersonation impersonation;
     private final BooleanSupplier ready;
     private Channel channel;
 
-    public ApiServer(ResourceHandler resources, Discovery discovery, Authorizer authorizer, BooleanSupplier ready) {
+    /**
+     * @param authenticator the union of {@code --client-ca-file}'s and the token authenticators
+     * @param anonymousAuth {@code --anonymous-auth}: requests without credentials to the health paths run as system:anonymous
+     * @param authorizer    the modes of {@code --authorization-mode}, in order
+     */
+    public ApiServer(ResourceHandler resources, Discovery discovery, Authenticator authenticator, boolean anonymousAuth,
+                     Authorizer authorizer, BooleanSupplier ready) {
         this.resources = resources;
         this.discovery = discovery;
+        this.authenticator = authenticator;
+        this.anonymousAuth = anonymousAuth;
         this.authorizer = authorizer;
+        this.impersonation = new Impersonation(authorizer);
         this.ready = ready;
     }
 
@@ -82,7 +102,8 @@ public final class ApiServer implements AutoCloseable {
     public void start(String bindAddress, int port, File certFile, File keyFile, File clientCaFile, int maxRequestBodyBytes) throws Exception {
         SslContextBuilder ssl = SslContextBuilder.forServer(certFile, keyFile);
         if (clientCaFile != null) {
-            ssl.trustManager(clientCaFile).clientAuth(ClientAuth.OPTIONAL);
+            // ask for a certificate, accept any: X509Authenticator judges it, so a bad one is a 401, not a failed handshake
+            ssl.trustManager(new RequestClientCertificate(clientCaFile)).clientAuth(ClientAuth.OPTIONAL);
         }
         SslContext sslContext = ssl.build();
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
@@ -141,9 +162,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The handler chain for one request. */
-    void serve(ApiRequest req, ResponseWriter out) {
+    void serve(ApiRequest request, ResponseWriter out) {
         long started = System.nanoTime();
-        RequestInfo info = RequestInfo.parse(req.method(), req.path(), "true".equals(req.param("watch")) || "1".equals(req.param("watch")));
+        ApiRequest req = request;
+        RequestInfo info = RequestInfo.parse(req.method(), req.path(), "true".equals(req.param("watch")) || "1".equals(req.param("watch")))
+                .withNameFromFieldSelector(req.param("fieldSelector"));
         int[] code = {200};
         ResponseWriter counting = new ResponseWriter() {
             @Override
@@ -163,10 +186,8 @@ public final class ApiServer implements AutoCloseable {
             }
         };
         try {
-            if (!PUBLIC_PATHS.contains(req.path())) {
-                authenticate(req);
-            }
-            authorize(req, info);
+            req = req.withUser(impersonation.effectiveUser(req, authenticate(req)));
+            authorize(req.user(), info);
             route(req, info, counting);
         } catch (StatusError e) {
             code[0] = e.code();
@@ -188,18 +209,28 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** Authentication step: only a verified client certificate for now; anonymous requests are 401. */
-    private static void authenticate(ApiRequest req) {
-        if (req.user() == null) {
-            throw StatusError.unauthorized();
-        }
+    /** Authentication step: the first authenticator that recognises the credentials names the user. */
+    private UserInfo authenticate(ApiRequest req) {
+        return authenticator.authenticate(req)
+                .or(() -> anonymousAuth && ANONYMOUS_PATHS.contains(req.path()) ? java.util.Optional.of(UserInfo.anonymous())
+                        : java.util.Optional.empty())
+                .orElseThrow(StatusError::unauthorized);
     }
 
-    /** Authorization step (AlwaysAllow in the skeleton). */
-    private void authorize(ApiRequest req, RequestInfo info) {
-        if (!authorizer.authorize(req.user(), info)) {
-            throw StatusError.forbidden("User \"" + req.user().name() + "\" cannot " + info.verb() + " resource \"" + info.resource() + "\"");
+    /** Authorization step: refused requests get upstream's 403 wording, which names the verb, resource and scope. */
+    private void authorize(UserInfo user, RequestInfo info) {
+        if (authorizer.allows(user, info)) {
+            return;
         }
+        if (!info.resourceRequest()) {
+            String path = "/" + String.join("/", info.parts());
+            throw new StatusError(403, "Forbidden", "forbidden: User \"" + user.name() + "\" cannot " + info.verb() + " path \"" + path + "\"", null);
+        }
+        String resource = info.subresource().isEmpty() ? info.resource() : info.resource() + "/" + info.subresource();
+        String scope = info.namespace().isEmpty() ? "at the cluster scope" : "in the namespace \"" + info.namespace() + "\"";
+        String why = "User \"" + user.name() + "\" cannot " + info.verb() + " resource \"" + resource + "\" in API group \""
+                + info.group() + "\" " + scope;
+        throw StatusError.forbiddenOn(info.group(), info.resource(), info.name(), why);
     }
 
     private void route(ApiRequest req, RequestInfo info, ResponseWriter out) {

@@ -1,7 +1,5 @@
 package io.kubej.apiserver.server;
 
-import io.kubej.apiserver.authentication.UserInfo;
-import io.kubej.apiserver.authentication.X509Authenticator;
 import io.kubej.apiserver.endpoints.request.ApiRequest;
 import io.kubej.apiserver.endpoints.request.ResponseWriter;
 import io.netty.buffer.ByteBufUtil;
@@ -28,10 +26,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
@@ -60,10 +58,11 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
         QueryStringDecoder qs = new QueryStringDecoder(msg.uri());
         Map<String, String> headers = new HashMap<>();
-        msg.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
+        // a repeated header (Impersonate-Group) is one comma-separated list, as HTTP defines
+        msg.headers().forEach(e -> headers.merge(e.getKey().toLowerCase(), e.getValue(), (a, b) -> a + "," + b));
         byte[] body = ByteBufUtil.getBytes(msg.content());
         Map<String, List<String>> query = qs.parameters();
-        ApiRequest req = new ApiRequest(msg.method().name(), qs.path(), query, headers, body, peerUser(ctx).orElse(null));
+        ApiRequest req = new ApiRequest(msg.method().name(), qs.path(), query, headers, body, peerCertificates(ctx), null);
         boolean keepAlive = HttpUtil.isKeepAlive(msg);
         ResponseWriter writer;
         if ("websocket".equalsIgnoreCase(msg.headers().get(HttpHeaderNames.UPGRADE, ""))) {
@@ -83,16 +82,22 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         executor.execute(() -> chain.accept(req, writer));
     }
 
-    private static Optional<UserInfo> peerUser(ChannelHandlerContext ctx) {
+    /** What the client presented in the handshake; the authenticators decide whether it proves anything. */
+    private static List<X509Certificate> peerCertificates(ChannelHandlerContext ctx) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl == null) {
-            return Optional.empty();
+            return List.of();
         }
         try {
-            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            return X509Authenticator.authenticate(chain);
+            List<X509Certificate> chain = new java.util.ArrayList<>();
+            for (Certificate c : ssl.engine().getSession().getPeerCertificates()) {
+                if (c instanceof X509Certificate x) {
+                    chain.add(x);
+                }
+            }
+            return chain;
         } catch (SSLPeerUnverifiedException e) {
-            return Optional.empty();
+            return List.of();
         }
     }
 

@@ -25,7 +25,7 @@ class NamespaceLifecycleTest {
     }
 
     static Attributes attrs(String op, Resource r, String ns, String name) {
-        return new Attributes(op, r, "", ns, name, null, null, false);
+        return new Attributes(op, r, "", ns, name, null, null, null, false);
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.kubej.apiserver.registry.generic.ListOptions;
 import io.kubej.apiserver.registry.generic.Store;
 import io.kubej.apiserver.storage.etcd3.ResourceStorage.ListPage;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The REST verbs on resources (upstream {@code endpoints/handlers}: get.go, create.go,
@@ -80,29 +81,28 @@ public final class ResourceHandler {
                     writeObject(out, 201, r.review().answer(body, req.user(), ns));
                     return;
                 }
-                admission.admit(new Attributes("CREATE", r, "", ns, body.path("metadata").path("name").asText(""), body, req.user(), dryRun));
+                admission.admit(new Attributes("CREATE", r, "", ns, body.path("metadata").path("name").asText(""), body, null, req.user(), dryRun));
                 writeObject(out, 201, store.create(ns, body, dryRun));
             }
             case "update" -> {
                 boolean dryRun = dryRun(req, "UpdateOptions");
                 ObjectNode body = RequestBody.decode(req, r, out);
-                admission.admit(new Attributes("UPDATE", r, "", ns, info.name(), body, req.user(), dryRun));
-                writeObject(out, 200, store.update(ns, info.name(), Store.UpdateScope.MAIN, dryRun, cur -> body));
+                writeObject(out, 200, store.update(ns, info.name(), Store.UpdateScope.MAIN, dryRun,
+                        admitted(req, r, "", ns, info.name(), dryRun, cur -> body)));
             }
             case "patch" -> {
                 boolean dryRun = dryRun(req, "PatchOptions");
-                admission.admit(new Attributes("UPDATE", r, "", ns, info.name(), null, req.user(), dryRun));
                 writeObject(out, 200, store.update(ns, info.name(), Store.UpdateScope.MAIN, dryRun,
-                        cur -> patched(req, cur, r, r.patchMeta(), out)));
+                        admitted(req, r, "", ns, info.name(), dryRun, cur -> patched(req, cur, r, r.patchMeta(), out))));
             }
             case "delete" -> {
                 DeleteOptions opts = deleteOptions(req);
-                admission.admit(new Attributes("DELETE", r, "", ns, info.name(), null, req.user(), opts.dryRun()));
+                admission.admit(new Attributes("DELETE", r, "", ns, info.name(), null, null, req.user(), opts.dryRun()));
                 writeObject(out, 200, store.delete(ns, info.name(), opts));
             }
             case "deletecollection" -> {
                 DeleteOptions opts = deleteOptions(req);
-                admission.admit(new Attributes("DELETE", r, "", ns, "", null, req.user(), opts.dryRun()));
+                admission.admit(new Attributes("DELETE", r, "", ns, "", null, null, req.user(), opts.dryRun()));
                 List<ObjectNode> items = store.deleteCollection(ns, listOptions(req, r), opts);
                 writeObject(out, 200, listObject(r, items, Long.toString(store.currentRevision()), null));
             }
@@ -121,24 +121,46 @@ public final class ResourceHandler {
             case "get" -> writeObject(out, 200, s.get(store, ns, name));
             case "update" -> {
                 boolean dryRun = dryRun(req, "UpdateOptions");
-                ObjectNode body = Json.parse(req.body());
-                admission.admit(new Attributes("UPDATE", r, s.name(), ns, name, body, req.user(), dryRun));
-                writeObject(out, 200, s.update(store, ns, name, dryRun, cur -> body));
+                ObjectNode body = subresourceBody(req, r, s);
+                writeObject(out, 200, s.update(store, ns, name, dryRun, admitted(req, r, s.name(), ns, name, dryRun, cur -> body)));
             }
             case "patch" -> {
                 boolean dryRun = dryRun(req, "PatchOptions");
-                admission.admit(new Attributes("UPDATE", r, s.name(), ns, name, null, req.user(), dryRun));
-                writeObject(out, 200, s.update(store, ns, name, dryRun, cur -> patched(req, cur, r, s.patchMeta(r), out)));
+                writeObject(out, 200, s.update(store, ns, name, dryRun,
+                        admitted(req, r, s.name(), ns, name, dryRun, cur -> patched(req, cur, r, s.patchMeta(r), out))));
             }
             case "create" -> {
                 boolean dryRun = dryRun(req, "CreateOptions");
-                ObjectNode body = Json.parse(req.body());
-                admission.admit(new Attributes("CREATE", r, s.name(), ns, name, body, req.user(), dryRun));
+                ObjectNode body = subresourceBody(req, r, s);
+                admission.admit(new Attributes("CREATE", r, s.name(), ns, name, body, null, req.user(), dryRun));
                 Subresource.Created created = s.create(store, ns, name, body, dryRun);
                 writeObject(out, created.code(), created.body());
             }
             default -> throw StatusError.methodNotAllowed();
         }
+    }
+
+    /**
+     * An update's new object, passed through admission once it is known: for a PATCH that is
+     * only after the patch is applied to the current object, inside the store's retry loop, so
+     * admission always judges (and may change) exactly what will be stored.
+     */
+    private UnaryOperator<ObjectNode> admitted(ApiRequest req, Resource r, String subresource, String ns, String name,
+                                               boolean dryRun, UnaryOperator<ObjectNode> desired) {
+        return current -> {
+            ObjectNode next = desired.apply(current);
+            admission.admit(new Attributes("UPDATE", r, subresource, ns, name, next, current, req.user(), dryRun));
+            return next;
+        };
+    }
+
+    /** A subresource's request body: JSON, or protobuf of the subresource's own kind where it has a decoder. */
+    private static ObjectNode subresourceBody(ApiRequest req, Resource r, Subresource s) {
+        if (req.header("content-type").startsWith(io.kubej.apiserver.api.ProtobufBody.CONTENT_TYPE)) {
+            return io.kubej.apiserver.api.ProtobufBody.toJson(req.body(), s.kind() == null ? r.kind() : s.kind(),
+                    s.protobuf() != null ? s.protobuf() : s.kind() == null ? r.protobuf() : null);
+        }
+        return Json.parse(req.body());
     }
 
     /** The legacy {@code POST /api/v1/namespaces/{ns}/bindings}: the same as {@code pods/{name}/binding}. */
@@ -147,7 +169,7 @@ public final class ResourceHandler {
         Subresource binding = pods.resource().subresource("binding").orElseThrow(StatusError::pathNotFound);
         ObjectNode body = Json.parse(req.body());
         String name = body.path("metadata").path("name").asText("");
-        admission.admit(new Attributes("CREATE", pods.resource(), "binding", info.namespace(), name, body, req.user(), false));
+        admission.admit(new Attributes("CREATE", pods.resource(), "binding", info.namespace(), name, body, null, req.user(), false));
         Subresource.Created created = binding.create(pods, info.namespace(), name, body, dryRun(req, "CreateOptions"));
         writeObject(out, created.code(), created.body());
     }

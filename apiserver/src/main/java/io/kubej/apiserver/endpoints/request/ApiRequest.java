@@ -1,15 +1,17 @@
 package io.kubej.apiserver.endpoints.request;
 
 import io.kubej.apiserver.authentication.UserInfo;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One decoded HTTP request as the handler chain sees it, independent of Netty: method, path,
- * query, the headers the chain needs, body, and (after authentication) the user.
+ * query, the headers the chain needs, body, the client certificates the TLS handshake received
+ * (not yet verified: that is authentication's job), and, after authentication, the user.
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-                         byte[] body, UserInfo user) {
+                         byte[] body, List<X509Certificate> peerCertificates, UserInfo user) {
 
     public String param(String name) {
         List<String> v = query.get(name);
@@ -22,6 +24,6 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
     }
 
     public ApiRequest withUser(UserInfo u) {
-        return new ApiRequest(method, path, query, headers, body, u);
+        return new ApiRequest(method, path, query, headers, body, peerCertificates, u);
     }
 }

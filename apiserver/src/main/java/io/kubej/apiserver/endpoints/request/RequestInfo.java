@@ -71,4 +71,24 @@ public record RequestInfo(boolean resourceRequest, String group, String version,
         };
         return new RequestInfo(true, group, version, namespace, resource, name, sub, verb, segs);
     }
+
+    /**
+     * A list or watch narrowed to one object by {@code fieldSelector=metadata.name=x} is about
+     * that object (upstream requestinfo does the same), so an authorizer can allow watching one
+     * Secret without allowing all of them, as the kubelet does.
+     */
+    public RequestInfo withNameFromFieldSelector(String fieldSelector) {
+        if (!resourceRequest || !name.isEmpty() || fieldSelector == null || !(verb.equals("list") || verb.equals("watch"))) {
+            return this;
+        }
+        for (String term : fieldSelector.split(",")) {
+            String t = term.trim();
+            for (String op : new String[] {"metadata.name==", "metadata.name="}) {
+                if (t.startsWith(op) && !t.substring(op.length()).isEmpty()) {
+                    return new RequestInfo(true, group, version, namespace, resource, t.substring(op.length()), subresource, verb, parts);
+                }
+            }
+        }
+        return this;
+    }
 }

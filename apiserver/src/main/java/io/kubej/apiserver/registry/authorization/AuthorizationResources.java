@@ -11,6 +11,8 @@ import io.kubej.apiserver.api.ProtoMessage;
 import io.kubej.apiserver.api.StatusError;
 import io.kubej.apiserver.authentication.UserInfo;
 import io.kubej.apiserver.authorization.Authorizer;
+import io.kubej.apiserver.authorization.RuleResolver;
+import io.kubej.apiserver.authorization.rbac.PolicyRule;
 import io.kubej.apiserver.endpoints.request.RequestInfo;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.SimpleStrategy;
@@ -40,7 +42,7 @@ public final class AuthorizationResources {
             .string(3, "user").strings(4, "groups").string(6, "uid"));
     private static final ProtoMessage RULES_REVIEW = ProtoMessage.of().objectMeta().message(2, "spec", ProtoMessage.of().string(1, "namespace"));
 
-    public static List<Resource> resources(Authorizer authorizer) {
+    public static List<Resource> resources(Authorizer authorizer, RuleResolver ruleResolver) {
         return List.of(
                 Resource.builder(GROUP, "v1", "SubjectAccessReview").clusterScoped().model(SubjectAccessReview.class).protobuf(ACCESS_REVIEW.decoder())
                         .strategy(SimpleStrategy.builder().build())
@@ -53,7 +55,7 @@ public final class AuthorizationResources {
                         .review((r, user, ns) -> decide(authorizer, r, user, null)).build(),
                 Resource.builder(GROUP, "v1", "SelfSubjectRulesReview").clusterScoped().model(SelfSubjectRulesReview.class).protobuf(RULES_REVIEW.decoder())
                         .strategy(SimpleStrategy.builder().build())
-                        .review((r, user, ns) -> rules(authorizer, r, user)).build());
+                        .review((r, user, ns) -> rules(ruleResolver, r, user)).build());
     }
 
     private static UserInfo subject(JsonNode spec) {
@@ -79,7 +81,7 @@ public final class AuthorizationResources {
             JsonNode non = spec.path("nonResourceAttributes");
             asked = new RequestInfo(false, "", "", "", "", "", "", non.path("verb").asText(""), List.of(non.path("path").asText("")));
         }
-        boolean allowed = authorizer.authorize(user, asked);
+        boolean allowed = authorizer.allows(user, asked);
         ObjectNode status = Json.obj(review, "status").put("allowed", allowed);
         if (!allowed) {
             status.put("denied", true);
@@ -87,23 +89,22 @@ public final class AuthorizationResources {
         return review;
     }
 
-    /** What the caller may do; with AlwaysAllow, everything. */
-    static ObjectNode rules(Authorizer authorizer, ObjectNode review, UserInfo user) {
+    /** What the caller may do in the namespace asked about, as the authorizers can list it. */
+    static ObjectNode rules(RuleResolver resolver, ObjectNode review, UserInfo user) {
         String ns = review.path("spec").path("namespace").asText("");
+        RuleResolver.Rules rules = resolver.rulesFor(user, ns);
         ObjectNode status = Json.obj(review, "status");
-        boolean everything = authorizer.authorize(user, new RequestInfo(true, "*", "*", ns, "*", "", "", "*", List.of()));
         var resourceRules = status.putArray("resourceRules");
+        rules.resourceRules().forEach(r -> resourceRules.add(r.toJson()));
         var nonResourceRules = status.putArray("nonResourceRules");
-        if (everything) {
-            ObjectNode all = resourceRules.addObject();
-            all.putArray("verbs").add("*");
-            all.putArray("apiGroups").add("*");
-            all.putArray("resources").add("*");
-            ObjectNode urls = nonResourceRules.addObject();
-            urls.putArray("verbs").add("*");
-            urls.putArray("nonResourceURLs").add("*");
+        for (PolicyRule r : rules.nonResourceRules()) {
+            ObjectNode o = nonResourceRules.addObject();
+            var verbs = o.putArray("verbs");
+            r.verbs().forEach(verbs::add);
+            var urls = o.putArray("nonResourceURLs");
+            r.nonResourceURLs().forEach(urls::add);
         }
-        status.put("incomplete", !everything);
+        status.put("incomplete", rules.incomplete());
         return review;
     }
 }

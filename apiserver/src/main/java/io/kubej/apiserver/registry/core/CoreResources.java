@@ -23,6 +23,7 @@ import io.kubej.apiserver.registry.core.misc.CorePolicyResources;
 import io.kubej.apiserver.registry.core.persistentvolume.PersistentVolumes;
 import io.kubej.apiserver.registry.core.pod.BindingSubresource;
 import io.kubej.apiserver.registry.core.pod.EvictionSubresource;
+import io.kubej.apiserver.registry.core.serviceaccount.TokenRequestSubresource;
 import io.kubej.apiserver.registry.core.pod.PodPatchMeta;
 import io.kubej.apiserver.registry.core.pod.PodStrategy;
 import io.kubej.apiserver.registry.core.pod.PodTable;
@@ -38,16 +39,21 @@ public final class CoreResources {
     private CoreResources() {
     }
 
-    /** @param budgets the PodDisruptionBudgets of a namespace, for pod eviction */
-    public static List<Resource> resources(ServiceStrategy services, EvictionSubresource.Budgets budgets) {
-        List<Resource> all = new ArrayList<>(basics(services, budgets));
+    /**
+     * @param budgets       the PodDisruptionBudgets of a namespace, for pod eviction
+     * @param tokenRequests {@code serviceaccounts/{name}/token}
+     */
+    public static List<Resource> resources(ServiceStrategy services, EvictionSubresource.Budgets budgets,
+                                           TokenRequestSubresource tokenRequests) {
+        List<Resource> all = new ArrayList<>(basics(services, budgets, tokenRequests));
         all.add(PersistentVolumes.volumes());
         all.add(PersistentVolumes.claims());
         all.addAll(CorePolicyResources.resources());
         return all;
     }
 
-    private static List<Resource> basics(ServiceStrategy services, EvictionSubresource.Budgets budgets) {
+    private static List<Resource> basics(ServiceStrategy services, EvictionSubresource.Budgets budgets,
+                                         TokenRequestSubresource tokenRequests) {
         return List.of(
                 Resource.builder("", "v1", "Namespace").clusterScoped().shortNames("ns").model(Namespace.class)
                         .nameRule(Validation.NameRule.DNS1123_LABEL).fieldLabels("status.phase")
@@ -91,6 +97,7 @@ public final class CoreResources {
                 Resource.builder("", "v1", "ServiceAccount").shortNames("sa").model(ServiceAccount.class)
                         .strategy(ConfigStrategies.plain(o -> { })).table(ConfigStrategies.serviceAccountTable())
                         .patchMeta(PatchMeta.object().mergeList("secrets", "name").build())
+                        .subresource(tokenRequests)
                         .protobuf(ProtobufBody.SERVICE_ACCOUNT.decoder()).build());
     }
 }
