@@ -22,9 +22,9 @@ import io.kubej.apiserver.registry.generic.ListOptions;
 import io.kubej.apiserver.registry.generic.Store;
 import io.kubej.apiserver.registry.scheduling.SchedulingResources;
 import io.kubej.apiserver.server.ApiServer;
-import io.kubej.apiserver.storage.ValueTransformer;
 import io.kubej.apiserver.storage.etcd3.Compactor;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
+import io.kubej.apiserver.storage.value.ResourceTransformers;
 import io.kubej.component.Component;
 import io.kubej.component.ComponentRunner;
 import io.kubej.component.GoDuration;
@@ -117,7 +117,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     @Override
     public void start() throws Exception {
         warnAboutFlagsNotHonouredYet();
-        storage = new Etcd3Storage(etcdClient(), etcdPrefix, ValueTransformer.IDENTITY);
+        storage = new Etcd3Storage(etcdClient(), etcdPrefix, ResourceTransformers.NONE);
         ClusterIPAllocator ips = new ClusterIPAllocator(storage.markers("ranges/serviceips"), serviceClusterIpRange);
         NodePortAllocator nodePorts = new NodePortAllocator(storage.markers("ranges/servicenodeports"), serviceNodePortRange);
         Authorizer authorizer = Authorizer.alwaysAllow();
