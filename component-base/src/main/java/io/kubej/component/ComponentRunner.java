@@ -54,6 +54,10 @@ public final class ComponentRunner {
                 log.info("{}: serving /healthz and /metrics on {}:{}", component.name(), healthHost, health[0].port());
             }
             log.info("{}: started", component.name());
+        } catch (ConfigurationException e) {
+            // the user's mistake in a flag or file: one line naming it, no stack trace
+            log.error("{}: failed to start: {}", component.name(), e.getMessage());
+            return 1;
         } catch (Exception e) {
             log.error("{}: failed to start: {}", component.name(), e.toString(), e);
             return 1;

@@ -137,7 +137,7 @@ class StrategyRulesTest {
         assertThat(all).allSatisfy(r -> assertThat(r.model()).as(r.kind()).isNotNull());
         assertThat(all).filteredOn(r -> !r.namespaced()).extracting(Resource::plural)
                 .contains("namespaces", "nodes", "persistentvolumes", "clusterroles", "storageclasses", "priorityclasses");
-        assertThatThrownBy(() -> new ResourceRegistry(List.of(all.get(0), all.get(0)), new io.kubej.apiserver.storage.etcd3.Etcd3Storage(null, "/registry", null), false))
+        assertThatThrownBy(() -> new ResourceRegistry(List.of(all.get(0), all.get(0)), new io.kubej.apiserver.storage.etcd3.Etcd3Storage(null, "/registry", io.kubej.apiserver.storage.value.ResourceTransformers.NONE), false))
                 .hasMessageContaining("two registrations of v1/namespaces");
     }
 

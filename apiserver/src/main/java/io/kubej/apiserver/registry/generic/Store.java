@@ -52,15 +52,15 @@ public final class Store {
     /** @param watchCache serve watches and {@code resourceVersion=0} lists from a watch cache ({@code --watch-cache}) */
     public Store(Resource resource, Etcd3Storage etcd, boolean watchCache) {
         this.resource = resource;
-        this.storage = etcd.forResource(resource.etcdResource(), resource.namespaced());
+        this.storage = etcd.forResource(resource.group(), resource.plural(), resource.etcdResource(), resource.namespaced());
         // review kinds are never stored, so there is nothing to cache
         this.cache = watchCache && resource.review() == null ? new Cacher(resource.qualifiedName(), storage) : null;
     }
 
-    /** Starts the watch cache (one list and one etcd watch); a no-op without one. */
+    /** Starts the watch cache (one list and one etcd watch; retried in the background if it fails); a no-op without one. */
     public void startCache() {
         if (cache != null) {
-            cache.start();
+            cache.startOrRetry();
         }
     }
 
@@ -336,8 +336,10 @@ public final class Store {
                 }
                 continue;
             }
-            if (updated.equals(withoutResourceVersion(old))) {
-                return old; // nothing changed: upstream skips the write and keeps the resourceVersion
+            if (updated.equals(withoutResourceVersion(old)) && !current.stale()) {
+                // nothing changed: upstream skips the write and keeps the resourceVersion, unless the
+                // value is stored under an old encryption key (then the write re-encrypts it)
+                return old;
             }
             RESTStrategy.FinishFunc finish = strategy().beginUpdate(updated, old);
             boolean written = false;

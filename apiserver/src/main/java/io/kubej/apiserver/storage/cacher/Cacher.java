@@ -62,6 +62,8 @@ public final class Cacher implements AutoCloseable {
     /** A watch may resume from any revision at or after this one: all later events are in the window. */
     private long windowStart;
     private volatile boolean closed;
+    /** Why the cache has not listed yet (its first list failed), for the requests it turns away. */
+    private volatile String notReadyReason;
 
     public Cacher(String resource, ResourceStorage storage) {
         this(resource, storage, Window.DEFAULT);
@@ -82,8 +84,25 @@ public final class Cacher implements AutoCloseable {
         windowStart = revision;
         window.clear();
         etcdWatch = storage.watchAll(revision + 1, this::apply, this::progress, this::failed);
+        notReadyReason = null;
         ready.complete(null);
         log.debug("watch cache of {} ready at revision {} with {} objects", resource, revision, objects.size());
+    }
+
+    /**
+     * The first start, as the server starts. A failed list does not stop the server: the cache
+     * keeps listing in the background (as upstream's cacher does), and until it succeeds the
+     * requests it answers get a 503 with the reason. That is what keeps one Secret this server
+     * cannot decrypt from taking every other resource down with it.
+     */
+    public void startOrRetry() {
+        try {
+            start();
+        } catch (RuntimeException e) {
+            notReadyReason = e.getMessage();
+            log.warn("watch cache of {}: first list failed ({}); retrying in the background", resource, e.getMessage());
+            Thread.ofVirtual().name("cacher-restart-" + resource).start(this::restart);
+        }
     }
 
     private synchronized void apply(Etcd3Storage.Event e) {
@@ -140,6 +159,7 @@ public final class Cacher implements AutoCloseable {
                 start();
                 return;
             } catch (RuntimeException e) {
+                notReadyReason = e.getMessage();
                 log.info("watch cache of {}: relist failed: {}", resource, e.toString());
                 sleep(backoff);
             }
@@ -208,7 +228,9 @@ public final class Cacher implements AutoCloseable {
         try {
             ready.get(FRESHNESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new StatusError(503, "ServiceUnavailable", "the watch cache of " + resource + " is not ready yet", null);
+            String reason = notReadyReason;
+            throw new StatusError(503, "ServiceUnavailable", "the watch cache of " + resource + " is not ready yet"
+                    + (reason == null ? "" : ": " + reason), null);
         }
     }
 

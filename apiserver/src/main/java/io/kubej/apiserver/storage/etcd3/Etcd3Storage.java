@@ -20,6 +20,7 @@ import io.etcd.jetcd.watch.WatchResponse;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.StatusError;
 import io.kubej.apiserver.storage.ValueTransformer;
+import io.kubej.apiserver.storage.value.ResourceTransformers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +42,12 @@ import java.util.function.Consumer;
 public final class Etcd3Storage implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 15;
 
-    /** An object with the revision it was read at. */
-    public record Versioned(ObjectNode object, long modRevision) {
+    /**
+     * An object with the revision it was read at; stale when it is not stored the way a write
+     * would store it now (an older encryption key or provider read it), so an update must write
+     * it even when nothing changed.
+     */
+    public record Versioned(ObjectNode object, long modRevision, boolean stale) {
     }
 
     /** A list: the items and the revision they were read at (the resourceVersion a watch continues from). */
@@ -70,24 +75,26 @@ public final class Etcd3Storage implements AutoCloseable {
 
     private final Client client;
     private final String prefix;
-    private final ValueTransformer transformer;
+    private final ResourceTransformers transformers;
 
     /**
-     * @param prefix      {@code --etcd-prefix}, {@code /registry} by default: every key kubej writes is below it
-     * @param transformer what values pass through on their way to and from etcd (encryption at rest)
+     * @param prefix       {@code --etcd-prefix}, {@code /registry} by default: every key kubej writes is below it
+     * @param transformers what each resource's values pass through on their way to and from etcd
+     *                     (encryption at rest, {@code --encryption-provider-config})
      */
-    public Etcd3Storage(Client client, String prefix, ValueTransformer transformer) {
+    public Etcd3Storage(Client client, String prefix, ResourceTransformers transformers) {
         this.client = client;
         this.prefix = prefix;
-        this.transformer = transformer;
+        this.transformers = transformers;
     }
 
     /**
      * The storage of one resource: its keys are {@code <prefix>/<resourcePrefix>/<namespace>/<name>},
-     * or {@code <prefix>/<resourcePrefix>/<name>} for a cluster-scoped one.
+     * or {@code <prefix>/<resourcePrefix>/<name>} for a cluster-scoped one. Its values go through
+     * the transformer the encryption config gives group/resource.
      */
-    public ResourceStorage forResource(String resourcePrefix, boolean namespaced) {
-        return new ResourceStorage(this, prefix + "/" + resourcePrefix, namespaced);
+    public ResourceStorage forResource(String group, String resource, String resourcePrefix, boolean namespaced) {
+        return new ResourceStorage(this, prefix + "/" + resourcePrefix, namespaced, transformers.forResource(group, resource));
     }
 
     /** Small claim keys under {@code <prefix>/<segment>/}, as the IP and port allocators use. */
@@ -118,24 +125,40 @@ public final class Etcd3Storage implements AutoCloseable {
         }
     }
 
-    /** Decodes a stored value and stamps the resourceVersion from its revision. */
-    private ObjectNode decode(KeyValue kv, long revision) {
-        ObjectNode o = Json.parse(transformer.fromStorage(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes()));
+    /**
+     * Decodes a stored value and stamps the resourceVersion from its revision. A value this server
+     * cannot decrypt (a key not in its encryption config) is a 500 naming the etcd key and the
+     * key it was encrypted with, never garbage.
+     */
+    private Versioned decode(ValueTransformer transformer, KeyValue kv, long revision) {
+        String key = kv.getKey().toString(StandardCharsets.UTF_8);
+        ValueTransformer.Read read;
+        try {
+            read = transformer.fromStorage(key, kv.getValue().getBytes());
+        } catch (ValueTransformer.TransformError e) {
+            throw StatusError.internal(e.getMessage());
+        }
+        ObjectNode o;
+        try {
+            o = Json.parse(read.value());
+        } catch (StatusError e) {
+            throw StatusError.internal("the stored value of " + key + " is not a JSON object");
+        }
         Json.metadata(o).put("resourceVersion", Long.toString(revision));
-        return o;
+        return new Versioned(o, revision, read.stale());
     }
 
-    private ByteSequence encode(String key, ObjectNode object) {
+    private ByteSequence encode(ValueTransformer transformer, String key, ObjectNode object) {
         ObjectNode copy = object.deepCopy();
         Json.metadata(copy).remove("resourceVersion");
         return ByteSequence.from(transformer.toStorage(key, Json.bytes(copy)));
     }
 
     /** Creates key; returns the stored object with its resourceVersion, or empty if it exists. */
-    Optional<ObjectNode> create(String key, ObjectNode object) {
+    Optional<ObjectNode> create(ValueTransformer transformer, String key, ObjectNode object) {
         TxnResponse r = await(client.getKVClient().txn()
                 .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                .Then(Op.put(bs(key), encode(key, object), PutOption.DEFAULT))
+                .Then(Op.put(bs(key), encode(transformer, key, object), PutOption.DEFAULT))
                 .commit());
         if (!r.isSucceeded()) {
             return Optional.empty();
@@ -145,20 +168,20 @@ public final class Etcd3Storage implements AutoCloseable {
         return Optional.of(stored);
     }
 
-    Optional<Versioned> get(String key) {
+    Optional<Versioned> get(ValueTransformer transformer, String key) {
         GetResponse r = await(client.getKVClient().get(bs(key)));
         if (r.getKvs().isEmpty()) {
             return Optional.empty();
         }
         KeyValue kv = r.getKvs().get(0);
-        return Optional.of(new Versioned(decode(kv, kv.getModRevision()), kv.getModRevision()));
+        return Optional.of(decode(transformer, kv, kv.getModRevision()));
     }
 
     /** Writes object if key is still at modRevision; the new object, or empty on a lost race. */
-    Optional<ObjectNode> updateIf(String key, long modRevision, ObjectNode object) {
+    Optional<ObjectNode> updateIf(ValueTransformer transformer, String key, long modRevision, ObjectNode object) {
         TxnResponse r = await(client.getKVClient().txn()
                 .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision)))
-                .Then(Op.put(bs(key), encode(key, object), PutOption.DEFAULT))
+                .Then(Op.put(bs(key), encode(transformer, key, object), PutOption.DEFAULT))
                 .commit());
         if (!r.isSucceeded()) {
             return Optional.empty();
@@ -210,7 +233,7 @@ public final class Etcd3Storage implements AutoCloseable {
      * Everything under prefix, from startKey on, as of revision (0 = now). Throws
      * Compacted when that revision is gone.
      */
-    ListResult list(String prefix, String startKey, long revision) {
+    ListResult list(ValueTransformer transformer, String prefix, String startKey, long revision) {
         ByteSequence from = bs(startKey == null || startKey.isEmpty() ? prefix : startKey);
         GetOption.Builder opt = GetOption.builder().withRange(prefixEnd(prefix));
         if (revision > 0) {
@@ -219,7 +242,7 @@ public final class Etcd3Storage implements AutoCloseable {
         GetResponse r = await(client.getKVClient().get(from, opt.build()));
         List<Versioned> items = new ArrayList<>();
         for (KeyValue kv : r.getKvs()) {
-            items.add(new Versioned(decode(kv, kv.getModRevision()), kv.getModRevision()));
+            items.add(decode(transformer, kv, kv.getModRevision()));
         }
         long rev = revision > 0 ? revision : r.getHeader().getRevision();
         return new ListResult(items, rev);
@@ -269,8 +292,8 @@ public final class Etcd3Storage implements AutoCloseable {
      * Watches everything under prefix from fromRevision (inclusive). Events go to onEvent; a
      * compaction or failure goes to onError. Close the returned watcher to stop.
      */
-    AutoCloseable watch(String prefix, long fromRevision, Consumer<Event> onEvent, Consumer<Throwable> onError) {
-        return watchWithProgress(prefix, fromRevision, onEvent, revision -> { }, onError);
+    AutoCloseable watch(ValueTransformer transformer, String prefix, long fromRevision, Consumer<Event> onEvent, Consumer<Throwable> onError) {
+        return watchWithProgress(transformer, prefix, fromRevision, onEvent, revision -> { }, onError);
     }
 
     /** A long-lived watch that also reports etcd's progress: the revision up to which every event has been delivered. */
@@ -287,30 +310,48 @@ public final class Etcd3Storage implements AutoCloseable {
      * to onEvent, and a progress notification (nothing changed under prefix up to a revision) to
      * onProgress. An error, and also etcd closing the watch, goes to onError.
      */
-    ProgressWatch watchWithProgress(String prefix, long fromRevision, Consumer<Event> onEvent,
+    ProgressWatch watchWithProgress(ValueTransformer transformer, String prefix, long fromRevision, Consumer<Event> onEvent,
                                     java.util.function.LongConsumer onProgress, Consumer<Throwable> onError) {
         WatchOption option = WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(fromRevision)
                 .withProgressNotify(true).build();
         Watch.Watcher w = client.getWatchClient().watch(bs(prefix), option, new Watch.Listener() {
+            private volatile boolean ended; // by a value this server cannot read: nothing after it is delivered
+
             @Override
             public void onNext(WatchResponse response) {
+                if (ended) {
+                    return;
+                }
                 if (response.isProgressNotify()) {
                     onProgress.accept(response.getHeader().getRevision());
                     return;
                 }
                 for (WatchEvent e : response.getEvents()) {
-                    onEvent.accept(toEvent(e));
+                    Event event;
+                    try {
+                        event = toEvent(transformer, e);
+                    } catch (StatusError unreadable) {
+                        // a value this server cannot decrypt ends the watch; the watcher (or the cache) sees why
+                        ended = true;
+                        onError.accept(unreadable);
+                        return;
+                    }
+                    onEvent.accept(event);
                 }
             }
 
             @Override
             public void onError(Throwable t) {
-                onError.accept(t instanceof CompactedException c ? new Compacted(c.getCompactedRevision()) : t);
+                if (!ended) {
+                    onError.accept(t instanceof CompactedException c ? new Compacted(c.getCompactedRevision()) : t);
+                }
             }
 
             @Override
             public void onCompleted() {
-                onError.accept(new IllegalStateException("etcd closed the watch"));
+                if (!ended) { // closing after an unreadable value is not a second failure
+                    onError.accept(new IllegalStateException("etcd closed the watch"));
+                }
             }
         });
         return new ProgressWatch() {
@@ -326,17 +367,17 @@ public final class Etcd3Storage implements AutoCloseable {
         };
     }
 
-    private Event toEvent(WatchEvent e) {
+    private Event toEvent(ValueTransformer transformer, WatchEvent e) {
         KeyValue kv = e.getKeyValue();
         KeyValue prev = e.getPrevKV();
         boolean hasPrev = prev != null && prev.getValue() != null && !prev.getValue().isEmpty();
         if (e.getEventType() == WatchEvent.EventType.DELETE) {
             // A deleted object is reported as it was, at the revision of the delete.
-            ObjectNode old = hasPrev ? decode(prev, kv.getModRevision()) : null;
+            ObjectNode old = hasPrev ? decode(transformer, prev, kv.getModRevision()).object() : null;
             return new Event("DELETED", null, old, kv.getModRevision());
         }
-        ObjectNode now = decode(kv, kv.getModRevision());
-        ObjectNode old = hasPrev ? decode(prev, prev.getModRevision()) : null;
+        ObjectNode now = decode(transformer, kv, kv.getModRevision()).object();
+        ObjectNode old = hasPrev ? decode(transformer, prev, prev.getModRevision()).object() : null;
         return new Event(kv.getCreateRevision() == kv.getModRevision() ? "ADDED" : "MODIFIED", now, old, kv.getModRevision());
     }
 

@@ -2,6 +2,7 @@ package io.kubej.apiserver.storage.etcd3;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.StatusError;
+import io.kubej.apiserver.storage.ValueTransformer;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage.Event;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage.Versioned;
 import java.util.ArrayList;
@@ -14,17 +15,20 @@ import java.util.function.Predicate;
  * The storage of one resource (upstream {@code storage.Interface} as the generic registry sees
  * it): objects addressed by namespace and name, never by etcd key. Where the keys are
  * ({@code /registry/pods/default/web-0}, {@code /registry/minions/worker-0}) is decided here and
- * nowhere else; so is how a paged list continues.
+ * nowhere else; so is how a paged list continues, and which transformer (encryption at rest)
+ * its values pass through.
  */
 public final class ResourceStorage {
     private final Etcd3Storage etcd;
     private final String root;
     private final boolean namespaced;
+    private final ValueTransformer transformer;
 
-    ResourceStorage(Etcd3Storage etcd, String root, boolean namespaced) {
+    ResourceStorage(Etcd3Storage etcd, String root, boolean namespaced, ValueTransformer transformer) {
         this.etcd = etcd;
         this.root = root;
         this.namespaced = namespaced;
+        this.transformer = transformer;
     }
 
     /** A page of a list, read at one revision. */
@@ -41,17 +45,17 @@ public final class ResourceStorage {
     }
 
     public Optional<Versioned> get(String namespace, String name) {
-        return etcd.get(key(namespace, name));
+        return etcd.get(transformer, key(namespace, name));
     }
 
     /** Creates the object if its name is free; the stored object, or empty if it exists. */
     public Optional<ObjectNode> create(String namespace, String name, ObjectNode object) {
-        return etcd.create(key(namespace, name), object);
+        return etcd.create(transformer, key(namespace, name), object);
     }
 
     /** Writes the object if it is still at modRevision; empty on a lost race. */
     public Optional<ObjectNode> updateIf(String namespace, String name, long modRevision, ObjectNode object) {
-        return etcd.updateIf(key(namespace, name), modRevision, object);
+        return etcd.updateIf(transformer, key(namespace, name), modRevision, object);
     }
 
     /** Removes the object if it is still at modRevision; false on a lost race. */
@@ -76,7 +80,7 @@ public final class ResourceStorage {
         }
         Etcd3Storage.ListResult result;
         try {
-            result = etcd.list(prefix, start, revision);
+            result = etcd.list(transformer, prefix, start, revision);
         } catch (Etcd3Storage.Compacted e) {
             if (start != null) {
                 throw StatusError.expired("The provided continue parameter is too old to display a consistent list result. "
@@ -108,13 +112,13 @@ public final class ResourceStorage {
 
     /** Watches one namespace (or all) from fromRevision inclusive; close the result to stop. */
     public AutoCloseable watch(String namespace, long fromRevision, Consumer<Event> onEvent, Consumer<Throwable> onError) {
-        return etcd.watch(listPrefix(namespace), fromRevision, onEvent, onError);
+        return etcd.watch(transformer, listPrefix(namespace), fromRevision, onEvent, onError);
     }
 
     /** The watch the cache keeps on this resource's whole prefix. */
     public Etcd3Storage.ProgressWatch watchAll(long fromRevision, Consumer<Event> onEvent, java.util.function.LongConsumer onProgress,
                                                Consumer<Throwable> onError) {
-        return etcd.watchWithProgress(root + "/", fromRevision, onEvent, onProgress, onError);
+        return etcd.watchWithProgress(transformer, root + "/", fromRevision, onEvent, onProgress, onError);
     }
 
     /** "ns/name" or "name": the cache's key of an object, ordered as etcd orders keys. */

@@ -11,9 +11,9 @@ import io.kubej.apiserver.api.LabelSelector;
 import io.kubej.apiserver.api.StatusError;
 import io.kubej.apiserver.registry.generic.ListOptions;
 import io.kubej.apiserver.registry.generic.WatchStream;
-import io.kubej.apiserver.storage.ValueTransformer;
 import io.kubej.apiserver.storage.etcd3.Etcd3Storage;
 import io.kubej.apiserver.storage.etcd3.ResourceStorage;
+import io.kubej.apiserver.storage.value.ResourceTransformers;
 import io.kubej.testcluster.etcd.Etcd;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ class CacherIT {
     static void start() throws Exception {
         Files.createDirectories(dir.resolve("etcd"));
         etcd = Etcd.start(dir.resolve("etcd"), null);
-        storage = new Etcd3Storage(Client.builder().endpoints(etcd.clientUrl()).build(), "/registry", ValueTransformer.IDENTITY);
+        storage = new Etcd3Storage(Client.builder().endpoints(etcd.clientUrl()).build(), "/registry", ResourceTransformers.NONE);
     }
 
     @AfterAll
@@ -70,7 +70,7 @@ class CacherIT {
 
     @Test
     void aWatchResumesWithExactlyTheEventsAfterItsRevision() throws Exception {
-        ResourceStorage rs = storage.forResource("resume", true);
+        ResourceStorage rs = storage.forResource("", "resume", "resume", true);
         try (Cacher cache = new Cacher("resume", rs)) {
             cache.start();
             long rv1 = Long.parseLong(rs.create("a", "one", configMap("a", "one", "1")).orElseThrow().at("/metadata/resourceVersion").asText());
@@ -86,7 +86,7 @@ class CacherIT {
 
     @Test
     void aRevisionOlderThanTheWindowIs410Expired() throws Exception {
-        ResourceStorage rs = storage.forResource("window", true);
+        ResourceStorage rs = storage.forResource("", "window", "window", true);
         try (Cacher cache = new Cacher("window", rs, new Cacher.Window(Duration.ZERO, 2, 10))) {
             cache.start();
             long first = Long.parseLong(rs.create("a", "c0", configMap("a", "c0", "0")).orElseThrow().at("/metadata/resourceVersion").asText());
@@ -102,8 +102,8 @@ class CacherIT {
 
     @Test
     void listAtZeroIsServedFromMemoryAndARevisionOfAnotherResourceDoesNotStall() throws Exception {
-        ResourceStorage rs = storage.forResource("listing", true);
-        ResourceStorage other = storage.forResource("other", true);
+        ResourceStorage rs = storage.forResource("", "listing", "listing", true);
+        ResourceStorage other = storage.forResource("", "other", "other", true);
         try (Cacher cache = new Cacher("listing", rs)) {
             cache.start();
             rs.create("a", "x", configMap("a", "x", "1"));
@@ -120,7 +120,7 @@ class CacherIT {
 
     @Test
     void aHundredWatchersEachGetAThousandEventsInOrder() throws Exception {
-        ResourceStorage rs = storage.forResource("fanout", true);
+        ResourceStorage rs = storage.forResource("", "fanout", "fanout", true);
         try (Cacher cache = new Cacher("fanout", rs)) {
             cache.start();
             List<WatchStream> watchers = new ArrayList<>();
@@ -142,7 +142,7 @@ class CacherIT {
 
     @Test
     void theCompactorCompactsToTheRevisionOfItsPreviousRun() throws Exception {
-        ResourceStorage rs = storage.forResource("compacted", true);
+        ResourceStorage rs = storage.forResource("", "compacted", "compacted", true);
         long early = Long.parseLong(rs.create("a", "one", configMap("a", "one", "1")).orElseThrow().at("/metadata/resourceVersion").asText());
         rs.create("a", "later", configMap("a", "later", "1")); // etcd keeps the compaction revision itself: be past early
         io.kubej.apiserver.storage.etcd3.Compactor compactor = io.kubej.apiserver.storage.etcd3.Compactor.start(storage, Duration.ZERO);
