@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.admission.AdmissionPlugin;
 import io.kubej.apiserver.admission.NamespaceLifecycle;
 import io.kubej.apiserver.admission.NodeRestriction;
+import io.kubej.apiserver.admission.ResourceQuotaAdmission;
+import io.kubej.apiserver.admission.ServiceAccountAdmission;
 import io.kubej.apiserver.authentication.Authenticator;
 import io.kubej.apiserver.authentication.BearerTokenAuthenticator;
 import io.kubej.apiserver.authentication.TokenAuthenticator;
@@ -195,11 +197,18 @@ final class AccessControl implements AutoCloseable {
         if (enabled.contains("NamespaceLifecycle")) {
             plugins.add(new NamespaceLifecycle(name -> namespaces.findQuickly(null, name)));
         }
+        if (enabled.contains("ServiceAccount")) {
+            var serviceAccounts = registry.store("", "serviceaccounts");
+            plugins.add(new ServiceAccountAdmission(serviceAccounts::findQuickly));
+        }
         if (enabled.contains("NodeRestriction")) {
             plugins.add(new NodeRestriction(pods::findQuickly));
         }
         if (rbac != null) {
             plugins.add(new EscalationCheck(authorizer(), ruleResolver(), rbac));
+        }
+        if (enabled.contains("ResourceQuota")) { // last, as upstream: only what every other plugin admitted is charged
+            plugins.add(new ResourceQuotaAdmission(registry.store("", "resourcequotas"), registry::store));
         }
         return plugins;
     }

@@ -6,6 +6,9 @@ import io.etcd.jetcd.ClientBuilder;
 import io.kubej.apiserver.admission.AdmissionChain;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.StatusError;
+import io.kubej.apiserver.audit.AuditLog;
+import io.kubej.apiserver.audit.AuditPolicy;
+import io.kubej.apiserver.audit.Auditor;
 import io.kubej.apiserver.endpoints.discovery.Discovery;
 import io.kubej.apiserver.endpoints.handlers.ResourceHandler;
 import io.kubej.apiserver.registry.BuiltinResources;
@@ -63,6 +66,16 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     @Option(names = "--advertise-address") public String advertiseAddress;
     @Option(names = "--service-cluster-ip-range") public String serviceClusterIpRange = "10.0.0.0/24";
     @Option(names = "--service-node-port-range") public String serviceNodePortRange = "30000-32767";
+    @Option(names = "--audit-policy-file", description = "audit.k8s.io/v1 Policy: which requests are audited, at which level")
+    public File auditPolicyFile;
+    @Option(names = "--audit-log-path", description = "where audit events go, one JSON object per line ('-' = standard output)")
+    public String auditLogPath;
+    @Option(names = "--audit-log-maxage", description = "days to keep rotated audit logs (0 = no limit)")
+    public int auditLogMaxage;
+    @Option(names = "--audit-log-maxbackup", description = "rotated audit logs to keep (0 = all)")
+    public int auditLogMaxbackup;
+    @Option(names = "--audit-log-maxsize", description = "megabytes before the audit log is rotated (0 = never)")
+    public int auditLogMaxsize;
     @Option(names = "--anonymous-auth", arity = "0..1", fallbackValue = "true",
             description = "let requests without credentials to /healthz, /livez, /readyz and /version in as system:anonymous")
     public boolean anonymousAuth = true;
@@ -81,10 +94,6 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     @Option(names = "--disable-admission-plugins", split = ",", description = "default admission plugins to turn off")
     public List<String> disableAdmissionPlugins = List.of();
     // Accepted for the hard way's unit file; honoured later.
-    @Option(names = "--audit-log-maxage") String auditLogMaxage;
-    @Option(names = "--audit-log-maxbackup") String auditLogMaxbackup;
-    @Option(names = "--audit-log-maxsize") String auditLogMaxsize;
-    @Option(names = "--audit-log-path") String auditLogPath;
     @Option(names = "--allow-privileged") String allowPrivileged;
     @Option(names = "--apiserver-count") String apiserverCount;
     @Option(names = "--event-ttl") String eventTtl;
@@ -111,6 +120,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     private AllocationRepair allocationRepair;
     private ApiServerEndpoints apiserverEndpoints;
     private AccessControl access;
+    private Auditor auditor;
 
     /** Upstream's admission plugins that are on unless disabled (kube-apiserver --help lists them). */
     static final List<String> DEFAULT_ADMISSION_PLUGINS = List.of("NamespaceLifecycle", "LimitRanger", "ServiceAccount",
@@ -119,7 +129,8 @@ public final class KubeApiserver implements Component, Callable<Integer> {
             "CertificateSigning", "ClusterTrustBundleAttest", "CertificateSubjectRestriction", "DefaultIngressClass",
             "MutatingAdmissionWebhook", "ValidatingAdmissionPolicy", "ValidatingAdmissionWebhook", "ResourceQuota");
     /** The admission plugins kubej implements so far. */
-    static final java.util.Set<String> IMPLEMENTED_ADMISSION_PLUGINS = java.util.Set.of("NamespaceLifecycle", "NodeRestriction");
+    static final java.util.Set<String> IMPLEMENTED_ADMISSION_PLUGINS = java.util.Set.of("NamespaceLifecycle", "NodeRestriction", "ServiceAccount",
+            "ResourceQuota");
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeApiserver()).execute(args));
@@ -142,6 +153,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         // first, before anything starts: a bad encryption config stops the server with one line
         ResourceTransformers transformers = encryptionProviderConfig == null ? ResourceTransformers.NONE
                 : EncryptionConfig.load(java.nio.file.Path.of(encryptionProviderConfig));
+        auditor = auditor();
         storage = new Etcd3Storage(etcdClient(), etcdPrefix, transformers);
         ClusterIPAllocator ips = new ClusterIPAllocator(storage.markers("ranges/serviceips"), serviceClusterIpRange);
         NodePortAllocator nodePorts = new NodePortAllocator(storage.markers("ranges/servicenodeports"), serviceNodePortRange);
@@ -162,13 +174,33 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         AdmissionChain admission = new AdmissionChain(access.admissionPlugins(registry, enabledAdmissionPlugins()));
         server = new ApiServer(new ResourceHandler(registry, admission),
                 new Discovery(registry::resources, () -> advertise + ":" + port()),
-                access.authenticator(), anonymousAuth, access.authorizer(), this::isReady);
+                access.authenticator(), anonymousAuth, access.authorizer(), auditor, this::isReady);
         server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile, maxRequestBodyBytes);
         new Bootstrap(registry, ips, advertise, port()).run();
         apiserverEndpoints = new ApiServerEndpoints(storage.markers("masterleases"), registry, advertise, port());
         apiserverEndpoints.start();
         allocationRepair = new AllocationRepair(registry.store("", "services"), ips, nodePorts);
         allocationRepair.start();
+    }
+
+    /** Auditing is on with a policy file, as upstream: a log path alone audits nothing (and says so). */
+    private Auditor auditor() throws io.kubej.component.ConfigurationException {
+        if (auditPolicyFile == null) {
+            if (auditLogPath != null) {
+                org.slf4j.LoggerFactory.getLogger(KubeApiserver.class).warn(
+                        "--audit-log-path is set but --audit-policy-file is not: no audit events are written (upstream does the same)");
+            }
+            return Auditor.off();
+        }
+        if (auditLogPath == null) {
+            throw new io.kubej.component.ConfigurationException("--audit-policy-file " + auditPolicyFile + " needs --audit-log-path");
+        }
+        try {
+            return new Auditor(AuditPolicy.load(auditPolicyFile.toPath()),
+                    new AuditLog(auditLogPath, auditLogMaxsize, auditLogMaxbackup, auditLogMaxage));
+        } catch (java.io.IOException e) {
+            throw new io.kubej.component.ConfigurationException("--audit-policy-file " + auditPolicyFile + ": " + e.getMessage());
+        }
     }
 
     /** Upstream's defaults, plus --enable-admission-plugins, minus --disable-admission-plugins; unimplemented ones are named. */
@@ -212,10 +244,6 @@ public final class KubeApiserver implements Component, Callable<Integer> {
 
     private void warnAboutFlagsNotHonouredYet() {
         String later = "not honoured yet in kubej's walking skeleton";
-        GoOnlyFlags.warnIgnored("--audit-log-path", auditLogPath, "auditing is " + later);
-        GoOnlyFlags.warnIgnored("--audit-log-maxage", auditLogMaxage, "auditing is " + later);
-        GoOnlyFlags.warnIgnored("--audit-log-maxbackup", auditLogMaxbackup, "auditing is " + later);
-        GoOnlyFlags.warnIgnored("--audit-log-maxsize", auditLogMaxsize, "auditing is " + later);
         GoOnlyFlags.warnIgnored("--allow-privileged", allowPrivileged, "pod security checks are " + later);
         GoOnlyFlags.warnIgnored("--apiserver-count", apiserverCount, "deprecated upstream; endpoints reconciling uses leases");
         GoOnlyFlags.warnIgnored("--event-ttl", eventTtl, "event expiry is " + later);
@@ -255,6 +283,9 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         }
         if (access != null) {
             access.close();
+        }
+        if (auditor != null) {
+            auditor.close();
         }
         if (registry != null) {
             registry.close();

@@ -49,6 +49,11 @@ final class ApiServerUnderTest implements AutoCloseable {
     }
 
     static ApiServerUnderTest start(Path dir) throws Exception {
+        return start(dir, flags -> { });
+    }
+
+    /** @param moreFlags sets flags beyond the hard way's (auditing, say) before the server starts */
+    static ApiServerUnderTest start(Path dir, java.util.function.Consumer<KubeApiserver> moreFlags) throws Exception {
         Path pki = dir.resolve("pki");
         ClusterPki.init(ClusterPki.Spec.singleNode("worker-0", "127.0.0.1"), pki);
         Files.createDirectories(dir.resolve("etcd"));
@@ -68,6 +73,10 @@ final class ApiServerUnderTest implements AutoCloseable {
         apiserver.serviceAccountKeyFile = List.of(pki.resolve("service-account.pem").toFile());
         apiserver.serviceAccountSigningKeyFile = pki.resolve("service-account-key.pem").toFile();
         apiserver.serviceAccountIssuer = List.of(ISSUER);
+        // no controller manager here makes the namespaces' default service accounts, which the ServiceAccount
+        // plugin requires of every pod; AdmissionIT turns it back on
+        apiserver.disableAdmissionPlugins = List.of("ServiceAccount");
+        moreFlags.accept(apiserver);
         apiserver.start();
         Path kubeconfig = dir.resolve("admin.kubeconfig");
         Kubeconfig.write(kubeconfig, "kubernetes", "https://127.0.0.1:" + apiserver.port(), pki.resolve("ca.pem"),

@@ -1,12 +1,14 @@
 package io.kubej.controller;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import io.kubej.client.Clients;
 import io.kubej.client.leaderelection.LeaderElection;
@@ -15,9 +17,10 @@ import io.kubej.component.ComponentRunner;
 import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
 import io.kubej.controller.endpoints.EndpointsController;
-import io.kubej.controller.namespace.NamespaceController;
 import io.kubej.controller.garbagecollector.GarbageCollector;
+import io.kubej.controller.namespace.NamespaceController;
 import io.kubej.controller.replicaset.ReplicaSetController;
+import io.kubej.controller.serviceaccount.ServiceAccountsController;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +45,7 @@ import picocli.CommandLine;
  * process, as upstream does, so that a restarted process starts from clean caches.
  */
 @Command(name = "kube-controller-manager", mixinStandardHelpOptions = true,
-        description = "Runs the ReplicaSet, endpoints and garbage-collector controllers.")
+        description = "Runs the ReplicaSet, endpoints, garbage-collector, namespace and service-account controllers.")
 public final class KubeControllerManager implements Component, Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(KubeControllerManager.class);
     /** Controllers kubej has, by upstream name; the second name is the alias --controllers also accepts. */
@@ -50,7 +53,8 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             List.of("replicaset-controller", "replicaset"),
             List.of("endpoints-controller", "endpoint"),
             List.of("garbage-collector-controller", "garbagecollector"),
-            List.of("namespace-controller", "namespace"));
+            List.of("namespace-controller", "namespace"),
+            List.of("serviceaccount-controller", "serviceaccount"));
 
     @Mixin
     GoOnlyFlags goFlags = new GoOnlyFlags();
@@ -103,12 +107,14 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             description = "each controller acts as its own service account kube-system/<controller>")
     boolean useServiceAccountCredentials;
 
+    @Option(names = "--root-ca-file", description = "the CA bundle published to every namespace as ConfigMap kube-root-ca.crt")
+    Path rootCaFile;
+
     // accepted for the hard way's unit file; not honoured (yet)
     @Option(names = "--cluster-cidr") String clusterCidr;
     @Option(names = "--cluster-name") String clusterName;
     @Option(names = "--cluster-signing-cert-file") String clusterSigningCertFile;
     @Option(names = "--cluster-signing-key-file") String clusterSigningKeyFile;
-    @Option(names = "--root-ca-file") String rootCaFile;
     @Option(names = "--service-account-private-key-file") String serviceAccountPrivateKeyFile;
     @Option(names = "--service-cluster-ip-range") String serviceClusterIpRange;
     @Option(names = "--allocate-node-cidrs", arity = "0..1", fallbackValue = "true") Boolean allocateNodeCidrs;
@@ -200,9 +206,28 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             running.add(c);
             runs.add(() -> run(c, concurrentNamespaceSyncs, cacheSyncTimeout));
         }
+        if (enabled("serviceaccount-controller")) {
+            Controller c = new ServiceAccountsController(clientFor("service-account-controller"), clientFor("root-ca-cert-publisher"),
+                    informers.sharedIndexInformerFor(Namespace.class, 0), informers.sharedIndexInformerFor(ServiceAccount.class, 0),
+                    informers.sharedIndexInformerFor(ConfigMap.class, 0), rootCa());
+            running.add(c);
+            runs.add(() -> run(c, 1, cacheSyncTimeout));
+        }
         informers.startAllRegisteredInformers();
         // each controller waits for its own caches before its workers start
         runs.forEach(r -> Thread.ofVirtual().name("start-controller").start(r));
+    }
+
+    /** --root-ca-file's contents, or null (nothing is published then). */
+    private String rootCa() {
+        if (rootCaFile == null) {
+            return null;
+        }
+        try {
+            return java.nio.file.Files.readString(rootCaFile);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--root-ca-file " + rootCaFile + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -266,7 +291,6 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         GoOnlyFlags.warnIgnored("--cluster-name", clusterName, "only used by cloud controllers");
         GoOnlyFlags.warnIgnored("--cluster-signing-cert-file", clusterSigningCertFile, "no CSR signing controller in kubej yet");
         GoOnlyFlags.warnIgnored("--cluster-signing-key-file", clusterSigningKeyFile, "no CSR signing controller in kubej yet");
-        GoOnlyFlags.warnIgnored("--root-ca-file", rootCaFile, "no service-account token controller in kubej yet");
         GoOnlyFlags.warnIgnored("--service-account-private-key-file", serviceAccountPrivateKeyFile, "no service-account token controller in kubej yet");
         GoOnlyFlags.warnIgnored("--service-cluster-ip-range", serviceClusterIpRange, "the API server allocates ClusterIPs");
         GoOnlyFlags.warnIgnored("--allocate-node-cidrs", allocateNodeCidrs, "no node IPAM controller in kubej yet");

@@ -48,6 +48,7 @@ class ControllerManagerIT {
         // as the hard way runs it: its own certificate, and each controller as its own service account under RBAC
         kcm.kubeconfig = cp.pki().resolve("kube-controller-manager.kubeconfig");
         kcm.useServiceAccountCredentials = true;
+        kcm.rootCaFile = cp.pki().resolve("ca.pem");
         kcm.leaderElect = true; // as the hard way; proves the Lease is taken before controllers run
         kcm.leaseDuration = "15s";
         kcm.renewDeadline = "10s";
@@ -67,8 +68,26 @@ class ControllerManagerIT {
     }
 
     @Test
+    void everyNamespaceGetsADefaultServiceAccountAndTheClusterCa() throws Exception {
+        String ns = newNamespace();
+        await().atMost(TIMEOUT).until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+        String ca = java.nio.file.Files.readString(cp.pki().resolve("ca.pem"));
+        await().atMost(TIMEOUT).until(() -> {
+            var cm = client.configMaps().inNamespace(ns).withName("kube-root-ca.crt").get();
+            return cm != null && ca.equals(cm.getData().get("ca.crt"));
+        });
+        // deleted, it comes back
+        client.serviceAccounts().inNamespace(ns).withName("default").delete();
+        await().atMost(TIMEOUT).until(() -> {
+            var sa = client.serviceAccounts().inNamespace(ns).withName("default").get();
+            return sa != null && sa.getMetadata().getDeletionTimestamp() == null;
+        });
+    }
+
+    @Test
     void eachControllerActsAsItsOwnServiceAccount() {
-        for (String sa : List.of("replicaset-controller", "endpoint-controller", "generic-garbage-collector", "namespace-controller")) {
+        for (String sa : List.of("replicaset-controller", "endpoint-controller", "generic-garbage-collector", "namespace-controller",
+                "service-account-controller", "root-ca-cert-publisher")) {
             assertThat(client.serviceAccounts().inNamespace("kube-system").withName(sa).get()).as(sa).isNotNull();
         }
         String ns = newNamespace();

@@ -3,6 +3,7 @@ package io.kubej.apiserver.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.StatusError;
+import io.kubej.apiserver.audit.Auditor;
 import io.kubej.apiserver.authentication.Authenticator;
 import io.kubej.apiserver.authentication.Impersonation;
 import io.kubej.apiserver.authentication.UserInfo;
@@ -75,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
     private final boolean anonymousAuth;
     private final Authorizer authorizer;
     private final Impersonation impersonation;
+    private final Auditor auditor;
     private final BooleanSupplier ready;
     private Channel channel;
 
@@ -82,15 +84,17 @@ public final class ApiServer implements AutoCloseable {
      * @param authenticator the union of {@code --client-ca-file}'s and the token authenticators
      * @param anonymousAuth {@code --anonymous-auth}: requests without credentials to the health paths run as system:anonymous
      * @param authorizer    the modes of {@code --authorization-mode}, in order
+     * @param auditor       {@code --audit-policy-file} and {@code --audit-log-path}
      */
     public ApiServer(ResourceHandler resources, Discovery discovery, Authenticator authenticator, boolean anonymousAuth,
-                     Authorizer authorizer, BooleanSupplier ready) {
+                     Authorizer authorizer, Auditor auditor, BooleanSupplier ready) {
         this.resources = resources;
         this.discovery = discovery;
         this.authenticator = authenticator;
         this.anonymousAuth = anonymousAuth;
         this.authorizer = authorizer;
         this.impersonation = new Impersonation(authorizer);
+        this.auditor = auditor;
         this.ready = ready;
     }
 
@@ -168,10 +172,13 @@ public final class ApiServer implements AutoCloseable {
         RequestInfo info = RequestInfo.parse(req.method(), req.path(), "true".equals(req.param("watch")) || "1".equals(req.param("watch")))
                 .withNameFromFieldSelector(req.param("fieldSelector"));
         int[] code = {200};
+        byte[][] answer = {null};
+        Auditor.Recorder[] audit = {Auditor.Recorder.NOTHING};
         ResponseWriter counting = new ResponseWriter() {
             @Override
             public void send(int status, String contentType, byte[] body) {
                 code[0] = status;
+                answer[0] = body;
                 out.send(status, contentType, body);
             }
 
@@ -182,22 +189,24 @@ public final class ApiServer implements AutoCloseable {
 
             @Override
             public Stream startStream(String contentType) {
+                audit[0].started(200);
                 return out.startStream(contentType);
             }
         };
         try {
-            req = req.withUser(impersonation.effectiveUser(req, authenticate(req)));
+            UserInfo authenticated = authenticate(req);
+            req = req.withUser(impersonation.effectiveUser(req, authenticated));
+            audit[0] = auditor.begin(req, info, authenticated, req.user());
             authorize(req.user(), info);
             route(req, info, counting);
         } catch (StatusError e) {
-            code[0] = e.code();
-            out.send(e.code(), "application/json", Json.bytes(e.toStatus()));
+            counting.send(e.code(), "application/json", Json.bytes(e.toStatus()));
         } catch (RuntimeException e) {
             log.warn("{} {}: {}", req.method(), req.path(), e.toString(), e);
             StatusError err = StatusError.internal(String.valueOf(e.getMessage()));
-            code[0] = 500;
-            out.send(500, "application/json", Json.bytes(err.toStatus()));
+            counting.send(500, "application/json", Json.bytes(err.toStatus()));
         } finally {
+            audit[0].completed(code[0], answer[0]);
             log.debug("{} {} {} user={} agent=\"{}\"{}", req.method(), req.path(), code[0],
                     req.user() == null ? "-" : req.user().name(), req.header("user-agent"),
                     req.header("upgrade").isEmpty() ? "" : " upgrade=" + req.header("upgrade"));

@@ -62,7 +62,8 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         msg.headers().forEach(e -> headers.merge(e.getKey().toLowerCase(), e.getValue(), (a, b) -> a + "," + b));
         byte[] body = ByteBufUtil.getBytes(msg.content());
         Map<String, List<String>> query = qs.parameters();
-        ApiRequest req = new ApiRequest(msg.method().name(), qs.path(), query, headers, body, peerCertificates(ctx), null);
+        String remote = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+        ApiRequest req = new ApiRequest(msg.method().name(), qs.path(), query, headers, body, peerCertificates(ctx), remote, null);
         boolean keepAlive = HttpUtil.isKeepAlive(msg);
         ResponseWriter writer;
         if ("websocket".equalsIgnoreCase(msg.headers().get(HttpHeaderNames.UPGRADE, ""))) {

@@ -122,6 +122,7 @@ public final class TestControlPlane implements AutoCloseable {
                 "--bind-address=127.0.0.1",
                 "--secure-port=" + port,
                 "--service-cluster-ip-range=10.32.0.0/24",
+                "--disable-admission-plugins=ServiceAccount", // no controller manager here makes default service accounts
                 "--v=2");
         ManagedProcess apiserver = startApiServer(dir, flags);
         try {
@@ -158,6 +159,9 @@ public final class TestControlPlane implements AutoCloseable {
                 "--bind-address=127.0.0.1", "--secure-port=" + port,
                 "--client-ca-file=" + pki.resolve("ca.pem"),
                 "--enable-admission-plugins=NamespaceLifecycle,NodeRestriction,LimitRanger,ServiceAccount,DefaultStorageClass,ResourceQuota",
+                // no controller manager runs here to make each namespace's default service account, without which
+                // the ServiceAccount plugin refuses every pod
+                "--disable-admission-plugins=ServiceAccount",
                 "--etcd-cafile=" + pki.resolve("ca.pem"), "--etcd-certfile=" + pki.resolve("kubernetes.pem"),
                 "--etcd-keyfile=" + pki.resolve("kubernetes-key.pem"), "--etcd-servers=" + etcd.clientUrl(),
                 "--encryption-provider-config=" + pki.resolve("encryption-config.yaml"),

@@ -48,6 +48,14 @@ public final class BootstrapPolicy {
                     rule("*", "*", "get,list,watch,patch,update,delete"),
                     rule("", "events", EVENTS_WRITE),
                     rule("events.k8s.io", "events", EVENTS_WRITE)),
+            "service-account-controller", List.of(
+                    rule("", "serviceaccounts", "create"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE)),
+            "root-ca-cert-publisher", List.of(
+                    rule("", "configmaps", "create,update"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE)),
             "namespace-controller", List.of(
                     rule("", "namespaces", "get,list,watch,delete"),
                     rule("", "namespaces/finalize,namespaces/status", "update"),

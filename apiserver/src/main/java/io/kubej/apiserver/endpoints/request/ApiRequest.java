@@ -8,10 +8,11 @@ import java.util.Map;
 /**
  * One decoded HTTP request as the handler chain sees it, independent of Netty: method, path,
  * query, the headers the chain needs, body, the client certificates the TLS handshake received
- * (not yet verified: that is authentication's job), and, after authentication, the user.
+ * (not yet verified: that is authentication's job), the client's IP address, and, after
+ * authentication, the user.
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-                         byte[] body, List<X509Certificate> peerCertificates, UserInfo user) {
+                         byte[] body, List<X509Certificate> peerCertificates, String remoteAddress, UserInfo user) {
 
     public String param(String name) {
         List<String> v = query.get(name);
@@ -24,6 +25,6 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
     }
 
     public ApiRequest withUser(UserInfo u) {
-        return new ApiRequest(method, path, query, headers, body, peerCertificates, u);
+        return new ApiRequest(method, path, query, headers, body, peerCertificates, remoteAddress, u);
     }
 }

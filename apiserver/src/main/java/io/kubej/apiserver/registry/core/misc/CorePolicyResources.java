@@ -24,8 +24,9 @@ import java.util.List;
  * The smaller core/v1 kinds: ReplicationControllers (the ReplicaSet's predecessor, whose
  * selector is a plain label map), PodTemplates, LimitRanges and ResourceQuotas (upstream
  * {@code pkg/registry/core/replicationcontroller}, {@code podtemplate}, {@code limitrange},
- * {@code resourcequota}). kubej stores and validates them; no admission plugin enforces
- * LimitRanges or quotas yet (kube-apiserver lists the admission plugins it runs at start).
+ * {@code resourcequota}). kubej stores and validates them; the ResourceQuota admission plugin
+ * enforces quotas (admission/ResourceQuotaAdmission); no plugin applies LimitRanges yet
+ * (kube-apiserver lists the admission plugins it runs at start).
  */
 public final class CorePolicyResources {
     private CorePolicyResources() {
