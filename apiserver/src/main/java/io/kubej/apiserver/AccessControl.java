@@ -2,6 +2,11 @@ package io.kubej.apiserver;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.admission.AdmissionPlugin;
+import io.kubej.apiserver.admission.DefaultStorageClass;
+import io.kubej.apiserver.admission.DefaultTolerationSeconds;
+import io.kubej.apiserver.admission.LimitRanger;
+import io.kubej.apiserver.admission.PodSecurity;
+import io.kubej.apiserver.admission.Priority;
 import io.kubej.apiserver.admission.NamespaceLifecycle;
 import io.kubej.apiserver.admission.NodeRestriction;
 import io.kubej.apiserver.admission.ResourceQuotaAdmission;
@@ -21,6 +26,7 @@ import io.kubej.apiserver.authorization.rbac.PolicyRule;
 import io.kubej.apiserver.authorization.rbac.RbacAuthorizer;
 import io.kubej.apiserver.registry.ResourceRegistry;
 import io.kubej.apiserver.registry.core.serviceaccount.TokenRequestSubresource;
+import io.kubej.apiserver.registry.generic.ListOptions;
 import io.kubej.apiserver.registry.generic.LocalInformer;
 import io.kubej.apiserver.serviceaccount.ObjectLookup;
 import io.kubej.apiserver.serviceaccount.ServiceAccountKeys;
@@ -197,12 +203,30 @@ final class AccessControl implements AutoCloseable {
         if (enabled.contains("NamespaceLifecycle")) {
             plugins.add(new NamespaceLifecycle(name -> namespaces.findQuickly(null, name)));
         }
+        if (enabled.contains("LimitRanger")) {
+            var limitRanges = registry.store("", "limitranges");
+            plugins.add(new LimitRanger(ns -> limitRanges.list(ns, ListOptions.everything()).items()));
+        }
         if (enabled.contains("ServiceAccount")) {
             var serviceAccounts = registry.store("", "serviceaccounts");
             plugins.add(new ServiceAccountAdmission(serviceAccounts::findQuickly));
         }
         if (enabled.contains("NodeRestriction")) {
             plugins.add(new NodeRestriction(pods::findQuickly));
+        }
+        if (enabled.contains("PodSecurity")) {
+            plugins.add(new PodSecurity(name -> namespaces.findQuickly(null, name)));
+        }
+        if (enabled.contains("Priority")) {
+            var classes = registry.store("scheduling.k8s.io", "priorityclasses");
+            plugins.add(new Priority(name -> classes.findQuickly(null, name), () -> classes.list(null, ListOptions.everything()).items()));
+        }
+        if (enabled.contains("DefaultTolerationSeconds")) {
+            plugins.add(new DefaultTolerationSeconds());
+        }
+        if (enabled.contains("DefaultStorageClass")) {
+            var storageClasses = registry.store("storage.k8s.io", "storageclasses");
+            plugins.add(new DefaultStorageClass(() -> storageClasses.list(null, ListOptions.everything()).items()));
         }
         if (rbac != null) {
             plugins.add(new EscalationCheck(authorizer(), ruleResolver(), rbac));

@@ -110,4 +110,26 @@ class AdmissionIT {
         Pod noToken = new PodBuilder(pod("no-token")).editSpec().withAutomountServiceAccountToken(false).endSpec().build();
         assertThat(api.client.pods().inNamespace(ns).resource(noToken).create().getSpec().getVolumes()).isNullOrEmpty();
     }
+
+    @Test
+    void podSecurityLabelsEnforceAndWarn() throws Exception {
+        String ns = namespaceWithDefaultAccount();
+        api.client.namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "baseline");
+            n.getMetadata().getLabels().put("pod-security.kubernetes.io/warn", "restricted");
+            return n;
+        });
+        Pod privileged = new PodBuilder(pod("root")).editSpec().withHostNetwork(true).editFirstContainer()
+                .withNewSecurityContext().withPrivileged(true).endSecurityContext().endContainer().endSpec().build();
+        assertThatThrownBy(() -> api.client.pods().inNamespace(ns).resource(privileged).create())
+                .hasMessageContaining("pods \"root\" is forbidden: violates PodSecurity \"baseline:latest\": host namespaces (hostNetwork=true), "
+                        + "privileged (container \"c\" must not set securityContext.privileged=true)");
+        // baseline admits a plain pod; restricted (warn) says what it would refuse, as kubectl prints it
+        java.nio.file.Path manifest = dir.resolve("plain.yaml");
+        java.nio.file.Files.writeString(manifest, "apiVersion: v1\nkind: Pod\nmetadata: {name: plain}\nspec: {containers: [{name: c, image: busybox}]}\n");
+        ApiServerUnderTest.Result created = api.kubectl("create", "-n", ns, "-f", manifest.toString());
+        assertThat(created.exit()).as(created.out()).isZero();
+        assertThat(created.out()).contains("Warning: would violate PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false "
+                + "(container \"c\" must set securityContext.allowPrivilegeEscalation=false)");
+    }
 }

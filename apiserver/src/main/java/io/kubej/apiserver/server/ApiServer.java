@@ -193,6 +193,7 @@ public final class ApiServer implements AutoCloseable {
                 return out.startStream(contentType);
             }
         };
+        io.kubej.apiserver.admission.Warnings.bind(counting::warning);
         try {
             UserInfo authenticated = authenticate(req);
             req = req.withUser(impersonation.effectiveUser(req, authenticated));
@@ -206,6 +207,7 @@ public final class ApiServer implements AutoCloseable {
             StatusError err = StatusError.internal(String.valueOf(e.getMessage()));
             counting.send(500, "application/json", Json.bytes(err.toStatus()));
         } finally {
+            io.kubej.apiserver.admission.Warnings.unbind();
             audit[0].completed(code[0], answer[0]);
             log.debug("{} {} {} user={} agent=\"{}\"{}", req.method(), req.path(), code[0],
                     req.user() == null ? "-" : req.user().name(), req.header("user-agent"),
