@@ -13,6 +13,8 @@ import io.kubej.apiserver.admission.ResourceQuotaAdmission;
 import io.kubej.apiserver.admission.ServiceAccountAdmission;
 import io.kubej.apiserver.authentication.Authenticator;
 import io.kubej.apiserver.authentication.BearerTokenAuthenticator;
+import io.kubej.apiserver.authentication.BootstrapTokenAuthenticator;
+import io.kubej.apiserver.authentication.RequestHeaderAuthenticator;
 import io.kubej.apiserver.authentication.TokenAuthenticator;
 import io.kubej.apiserver.authentication.X509Authenticator;
 import io.kubej.apiserver.authorization.Authorizer;
@@ -78,8 +80,18 @@ final class AccessControl implements AutoCloseable {
         this.modes = modes(flags.authorizationMode);
         List<String> issuers = flags.serviceAccountIssuer == null ? List.of() : flags.serviceAccountIssuer;
         this.apiAudiences = flags.apiAudiences != null && !flags.apiAudiences.isEmpty() ? flags.apiAudiences : issuers;
-        this.tokens = serviceAccountTokens(flags, issuers, lookup);
+        List<TokenAuthenticator> tokenAuthenticators = new ArrayList<>(List.of(serviceAccountTokens(flags, issuers, lookup)));
+        if (flags.enableBootstrapTokenAuth) {
+            tokenAuthenticators.add(new BootstrapTokenAuthenticator(name -> lookup.find("secrets", "kube-system", name), Clock.systemUTC()));
+        }
+        this.tokens = TokenAuthenticator.union(tokenAuthenticators);
+        // upstream's order: the front proxy's headers first, so the proxy's own certificate is not taken for the user
         List<Authenticator> authenticators = new ArrayList<>();
+        if (flags.requestheaderClientCaFile != null && !flags.requestheaderUsernameHeaders.isEmpty()) {
+            authenticators.add(new RequestHeaderAuthenticator(X509Authenticator.fromCaFile(flags.requestheaderClientCaFile.toPath()),
+                    flags.requestheaderAllowedNames, flags.requestheaderUsernameHeaders, flags.requestheaderGroupHeaders,
+                    flags.requestheaderExtraHeadersPrefix));
+        }
         if (flags.clientCaFile != null) {
             authenticators.add(X509Authenticator.fromCaFile(flags.clientCaFile.toPath()));
         }

@@ -85,6 +85,19 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     public File serviceAccountSigningKeyFile;
     @Option(names = "--service-account-issuer", description = "the tokens' iss; the first one signs, all are accepted (repeatable)")
     public List<String> serviceAccountIssuer;
+    @Option(names = "--enable-bootstrap-token-auth", arity = "0..1", fallbackValue = "true",
+            description = "accept bootstrap tokens (Secrets bootstrap-token-<id> in kube-system) for joining nodes")
+    public boolean enableBootstrapTokenAuth;
+    @Option(names = "--requestheader-client-ca-file", description = "the front proxy's CA: its X-Remote-* headers are believed")
+    public File requestheaderClientCaFile;
+    @Option(names = "--requestheader-allowed-names", split = ",", description = "front-proxy certificate names allowed (any if empty)")
+    public List<String> requestheaderAllowedNames = List.of();
+    @Option(names = "--requestheader-username-headers", split = ",", description = "headers naming the user, e.g. X-Remote-User")
+    public List<String> requestheaderUsernameHeaders = List.of();
+    @Option(names = "--requestheader-group-headers", split = ",", description = "headers naming the groups, e.g. X-Remote-Group")
+    public List<String> requestheaderGroupHeaders = List.of();
+    @Option(names = "--requestheader-extra-headers-prefix", split = ",", description = "prefixes of extra headers, e.g. X-Remote-Extra-")
+    public List<String> requestheaderExtraHeadersPrefix = List.of();
     @Option(names = "--api-audiences", split = ",", description = "audiences a token must name to authenticate here (default: the issuers)")
     public List<String> apiAudiences;
     @Option(names = "--authorization-mode", description = "authorizers in order: AlwaysAllow, AlwaysDeny, Node, RBAC")

@@ -34,9 +34,55 @@ class SecurityIT {
     static Path dir;
     static ApiServerUnderTest api;
 
+    static CertificateAuthority frontProxyCa;
+
     @BeforeAll
     static void start() throws Exception {
-        api = ApiServerUnderTest.start(dir);
+        frontProxyCa = CertificateAuthority.create();
+        Path frontProxyCaFile = dir.resolve("front-proxy-ca.pem");
+        java.nio.file.Files.writeString(frontProxyCaFile, io.kubej.pki.Pem.encode(frontProxyCa.certificate()));
+        api = ApiServerUnderTest.start(dir, flags -> {
+            flags.enableBootstrapTokenAuth = true;
+            flags.requestheaderClientCaFile = frontProxyCaFile.toFile();
+            flags.requestheaderAllowedNames = List.of("front-proxy-client");
+            flags.requestheaderUsernameHeaders = List.of("X-Remote-User");
+            flags.requestheaderGroupHeaders = List.of("X-Remote-Group");
+            flags.requestheaderExtraHeadersPrefix = List.of("X-Remote-Extra-");
+        });
+    }
+
+    @Test
+    void bootstrapTokensAuthenticateJoiningNodes() throws Exception {
+        String tokenSecret = """
+                {"apiVersion":"v1","kind":"Secret","metadata":{"name":"bootstrap-token-abcdef","namespace":"kube-system"},
+                 "type":"bootstrap.kubernetes.io/token",
+                 "stringData":{"token-id":"abcdef","token-secret":"0123456789abcdef","usage-bootstrap-authentication":"true",
+                               "auth-extra-groups":"system:bootstrappers:worker"}}""";
+        assertThat(api.send("POST", "/api/v1/namespaces/kube-system/secrets", "application/json", tokenSecret.getBytes(), false).code()).isEqualTo(201);
+        ApiServerUnderTest.Http whoami = api.sendWith(List.of("-H", bearer("abcdef.0123456789abcdef")), "POST",
+                "/apis/authentication.k8s.io/v1/selfsubjectreviews", "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}");
+        assertThat(whoami.code()).isEqualTo(201);
+        assertThat(whoami.body()).contains("\"username\":\"system:bootstrap:abcdef\"").contains("system:bootstrappers:worker");
+        assertThat(api.curlWith(List.of("-H", bearer("abcdef.0123456789abcdee")), "/apis").code()).isEqualTo(401);
+        assertThat(api.curlWith(List.of("-H", bearer("zzzzzz.0123456789abcdef")), "/apis").code()).isEqualTo(401);
+    }
+
+    @Test
+    void theFrontProxysHeadersCountOnlyFromItsCertificate() throws Exception {
+        api.issue(CertificateRequest.client("front-proxy-client", "front-proxy-client"), frontProxyCa);
+        api.issue(CertificateRequest.client("other-proxy", "other-proxy"), frontProxyCa);
+        List<String> headers = List.of("-H", "X-Remote-User: jane", "-H", "X-Remote-Group: devs", "-H", "X-Remote-Extra-Scopes: a");
+        List<String> fromProxy = new java.util.ArrayList<>(api.certificate("front-proxy-client"));
+        fromProxy.addAll(headers);
+        fromProxy.addAll(List.of("-X", "POST", "-H", "Content-Type: application/json", "--data",
+                "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}"));
+        ApiServerUnderTest.Http jane = api.curlWith(fromProxy, "/apis/authentication.k8s.io/v1/selfsubjectreviews");
+        assertThat(jane.code()).isEqualTo(201);
+        assertThat(jane.body()).contains("\"username\":\"jane\"").contains("devs").contains("\"scopes\":[\"a\"]");
+        // the same headers from a certificate not in --requestheader-allowed-names are not believed
+        List<String> fromOther = new java.util.ArrayList<>(api.certificate("other-proxy"));
+        fromOther.addAll(headers);
+        assertThat(api.curlWith(fromOther, "/apis").code()).isEqualTo(401);
     }
 
     @AfterAll

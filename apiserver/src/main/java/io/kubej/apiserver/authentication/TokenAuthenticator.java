@@ -18,6 +18,19 @@ public interface TokenAuthenticator {
     record Authenticated(UserInfo user, List<String> audiences) {
     }
 
+    /** Tried in order: the first that knows the token answers. */
+    static TokenAuthenticator union(List<TokenAuthenticator> authenticators) {
+        return (token, audiences) -> {
+            for (TokenAuthenticator a : authenticators) {
+                Optional<Authenticated> r = a.authenticateToken(token, audiences);
+                if (r.isPresent()) {
+                    return r;
+                }
+            }
+            return Optional.empty();
+        };
+    }
+
     /** No token authentication configured: every token is unknown. */
     static TokenAuthenticator none() {
         return (token, audiences) -> Optional.empty();

@@ -256,8 +256,15 @@ public final class ApiServer implements AutoCloseable {
         String path = req.path().replaceAll("/+$", "");
         switch (path) {
             case "/version" -> json(out, version());
-            case "/api" -> json(out, discovery.apiVersions());
-            case "/apis" -> json(out, discovery.apiGroupList());
+            case "/api", "/apis" -> {
+                String aggregated = aggregatedDiscoveryVersion(req.header("accept"));
+                if (aggregated != null) {
+                    out.send(200, "application/json;g=apidiscovery.k8s.io;v=" + aggregated + ";as=APIGroupDiscoveryList",
+                            Json.bytes(discovery.aggregated(path.equals("/api"), "apidiscovery.k8s.io/" + aggregated)));
+                } else {
+                    json(out, path.equals("/api") ? discovery.apiVersions() : discovery.apiGroupList());
+                }
+            }
             case "/healthz", "/livez" -> text(out, 200, "ok");
             case "/readyz" -> {
                 boolean isReady = ready.getAsBoolean(); // one etcd round trip decides both code and body
@@ -278,6 +285,26 @@ public final class ApiServer implements AutoCloseable {
                 json(out, doc);
             }
         }
+    }
+
+    /**
+     * The aggregated-discovery version a client's Accept asks for first (kubectl 1.27-1.29 list
+     * v2beta1, later ones v2 then v2beta1), or null for the classic documents. Only a reply whose
+     * Content-Type repeats g, v and as counts as aggregated for the client.
+     */
+    static String aggregatedDiscoveryVersion(String accept) {
+        for (String part : accept.split(",")) {
+            String p = part.replace(" ", "");
+            if (p.contains("g=apidiscovery.k8s.io") && p.contains("as=APIGroupDiscoveryList")) {
+                if (p.contains("v=v2;") || p.endsWith("v=v2")) {
+                    return "v2";
+                }
+                if (p.contains("v=v2beta1")) {
+                    return "v2beta1";
+                }
+            }
+        }
+        return null;
     }
 
     private static ObjectNode version() {

@@ -67,6 +67,79 @@ public final class Discovery {
         return o;
     }
 
+    /**
+     * Aggregated discovery (KEP-3352, apidiscovery.k8s.io {@code APIGroupDiscoveryList}): every
+     * group, version and resource in one document, so kubectl needs one request where it would
+     * otherwise make one per group version. {@code core} answers {@code /api} (the legacy group),
+     * otherwise {@code /apis} (every named group).
+     *
+     * @param apiVersion {@code apidiscovery.k8s.io/v2} or {@code apidiscovery.k8s.io/v2beta1}: the same shape
+     */
+    public ObjectNode aggregated(boolean core, String apiVersion) {
+        ObjectNode o = Json.object();
+        o.put("kind", "APIGroupDiscoveryList").put("apiVersion", apiVersion);
+        o.putObject("metadata");
+        ArrayNode items = o.putArray("items");
+        Map<String, ObjectNode> groups = new LinkedHashMap<>();
+        byGroupVersion().forEach((gv, rs) -> {
+            boolean isCore = !gv.contains("/");
+            if (isCore != core) {
+                return;
+            }
+            String group = isCore ? "" : gv.substring(0, gv.indexOf('/'));
+            String version = isCore ? gv : gv.substring(gv.indexOf('/') + 1);
+            ObjectNode g = groups.computeIfAbsent(group, name -> {
+                ObjectNode n = items.addObject();
+                ObjectNode meta = n.putObject("metadata");
+                if (!name.isEmpty()) {
+                    meta.put("name", name);
+                }
+                n.putArray("versions");
+                return n;
+            });
+            ObjectNode v = ((ArrayNode) g.get("versions")).addObject().put("version", version);
+            ArrayNode resources = v.putArray("resources");
+            for (Resource r : rs) {
+                resources.add(aggregatedResource(r));
+            }
+            if (isCore && rs.stream().anyMatch(r -> r.plural().equals("pods") && r.subresource("binding").isPresent())) {
+                ObjectNode b = resources.addObject().put("resource", "bindings");
+                b.putObject("responseKind").put("group", "").put("version", "v1").put("kind", "Binding");
+                b.put("scope", "Namespaced").put("singularResource", "binding");
+                b.putArray("verbs").add("create");
+            }
+            v.put("freshness", "Current");
+        });
+        return o;
+    }
+
+    private static ObjectNode aggregatedResource(Resource r) {
+        ObjectNode e = Json.object().put("resource", r.plural());
+        e.putObject("responseKind").put("group", r.group()).put("version", r.version()).put("kind", r.kind());
+        e.put("scope", r.namespaced() ? "Namespaced" : "Cluster").put("singularResource", r.singular());
+        ArrayNode verbs = e.putArray("verbs");
+        r.verbs().stream().sorted().forEach(verbs::add);
+        if (!r.shortNames().isEmpty()) {
+            ArrayNode sn = e.putArray("shortNames");
+            r.shortNames().forEach(sn::add);
+        }
+        if (!r.categories().isEmpty()) {
+            ArrayNode cat = e.putArray("categories");
+            r.categories().forEach(cat::add);
+        }
+        if (!r.subresources().isEmpty()) {
+            ArrayNode subs = e.putArray("subresources");
+            for (Subresource sub : r.subresources()) {
+                ObjectNode s = subs.addObject().put("subresource", sub.name());
+                String[] gv = sub.groupVersion() != null ? sub.groupVersion().split("/") : new String[] {r.group(), r.version()};
+                s.putObject("responseKind").put("group", gv[0]).put("version", gv[1]).put("kind", sub.kind() != null ? sub.kind() : r.kind());
+                ArrayNode subVerbs = s.putArray("verbs");
+                sub.verbs().forEach(subVerbs::add);
+            }
+        }
+        return e;
+    }
+
     /** The APIResourceList of a group version, or null if it is not served. */
     public ObjectNode resourceList(String groupVersion) {
         List<Resource> rs = byGroupVersion().get(groupVersion);
