@@ -92,6 +92,25 @@ class BuiltinKindsIT {
     }
 
     @Test
+    void kubectlAutoscaleWorksAndBothVersionsSeeOneObject() throws Exception {
+        String ns = server.newNamespace();
+        // kubectl create deployment sends protobuf, which kubej does not decode for Deployments yet (issue #8)
+        server.client.apps().deployments().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                    .withNewMetadata().withName("php-apache").endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "php")
+                .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "php").endMetadata().withNewSpec()
+                .addNewContainer().withName("c").withImage("busybox").endContainer().endSpec().endTemplate().endSpec().build()).create();
+        ApiServerUnderTest.Result autoscale = server.kubectl("autoscale", "deployment", "php-apache", "--cpu-percent=50", "--min=1",
+                "--max=10", "-n", ns);
+        assertThat(autoscale.exit()).as(autoscale.out()).isZero();
+        var v1 = server.client.autoscaling().v1().horizontalPodAutoscalers().inNamespace(ns).withName("php-apache").get();
+        var v2 = server.client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("php-apache").get();
+        assertThat(v1.getSpec().getTargetCPUUtilizationPercentage()).isEqualTo(50);
+        assertThat(v2.getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(50);
+        assertThat(v2.getSpec().getMaxReplicas()).isEqualTo(10);
+        assertThat(server.kubectl("get", "hpa.v1.autoscaling", "-n", ns).out()).contains("php-apache");
+    }
+
+    @Test
     void theStatefulSetTutorialIsAcceptedUnmodifiedWithUpstreamDefaults() throws Exception {
         String ns = server.newNamespace();
         Path fixture = FIXTURES.resolve("seed-manifests/web-statefulset.yaml");

@@ -13,7 +13,7 @@ import java.util.Map;
  * (Issue #8 replaces this with messages generated from the protos.)
  */
 public final class ProtoMessage {
-    private enum Type { STRING, BOOL, INT64, MESSAGE, REPEATED_STRING, OBJECT_META }
+    private enum Type { STRING, BOOL, INT32, INT64, MESSAGE, REPEATED_STRING, OBJECT_META }
 
     private record Field(String json, Type type, ProtoMessage message) {
     }
@@ -31,6 +31,11 @@ public final class ProtoMessage {
 
     public ProtoMessage bool(int number, String json) {
         fields.put(number, new Field(json, Type.BOOL, null));
+        return this;
+    }
+
+    public ProtoMessage int32(int number, String json) {
+        fields.put(number, new Field(json, Type.INT32, null));
         return this;
     }
 
@@ -75,6 +80,7 @@ public final class ProtoMessage {
             switch (f.type()) {
                 case STRING -> out.put(f.json(), in.readString());
                 case BOOL -> out.put(f.json(), in.readBool());
+                case INT32 -> out.put(f.json(), in.readInt32());
                 case INT64 -> out.put(f.json(), in.readInt64());
                 case REPEATED_STRING -> (out.has(f.json()) ? (com.fasterxml.jackson.databind.node.ArrayNode) out.get(f.json())
                         : out.putArray(f.json())).add(in.readString());
