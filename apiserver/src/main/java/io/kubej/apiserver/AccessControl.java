@@ -9,6 +9,9 @@ import io.kubej.apiserver.admission.PodSecurity;
 import io.kubej.apiserver.admission.Priority;
 import io.kubej.apiserver.admission.NamespaceLifecycle;
 import io.kubej.apiserver.admission.NodeRestriction;
+import io.kubej.apiserver.admission.webhook.AdmissionWebhooks;
+import io.kubej.apiserver.admission.webhook.MutatingAdmissionWebhook;
+import io.kubej.apiserver.admission.webhook.ValidatingAdmissionWebhook;
 import io.kubej.apiserver.admission.ResourceQuotaAdmission;
 import io.kubej.apiserver.admission.ServiceAccountAdmission;
 import io.kubej.apiserver.authentication.Authenticator;
@@ -239,6 +242,12 @@ final class AccessControl implements AutoCloseable {
         if (enabled.contains("DefaultStorageClass")) {
             var storageClasses = registry.store("storage.k8s.io", "storageclasses");
             plugins.add(new DefaultStorageClass(() -> storageClasses.list(null, ListOptions.everything()).items()));
+        }
+        if (enabled.contains(MutatingAdmissionWebhook.NAME)) {
+            plugins.add(AdmissionWebhooks.mutating(registry, informers::add)); // after the other mutating plugins
+        }
+        if (enabled.contains(ValidatingAdmissionWebhook.NAME)) {
+            plugins.add(AdmissionWebhooks.validating(registry, informers::add)); // near the end, before ResourceQuota
         }
         if (rbac != null) {
             plugins.add(new EscalationCheck(authorizer(), ruleResolver(), rbac));

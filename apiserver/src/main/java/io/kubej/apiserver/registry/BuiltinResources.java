@@ -4,6 +4,7 @@ import io.kubej.apiserver.authentication.TokenAuthenticator;
 import io.kubej.apiserver.authorization.Authorizer;
 import io.kubej.apiserver.authorization.RuleResolver;
 import io.kubej.apiserver.registry.core.serviceaccount.TokenRequestSubresource;
+import io.kubej.apiserver.registry.admissionregistration.AdmissionRegistrationResources;
 import io.kubej.apiserver.registry.apiextensions.CustomResourceDefinitions;
 import io.kubej.apiserver.registry.apps.AppsResources;
 import io.kubej.apiserver.registry.authentication.AuthenticationResources;
@@ -59,6 +60,7 @@ public final class BuiltinResources {
         all.addAll(CoreResources.resources(services, d.budgets(), d.tokenRequests()));
         all.addAll(AuthenticationResources.resources(d.tokens(), d.apiAudiences()));
         all.addAll(AuthorizationResources.resources(d.authorizer(), d.rules()));
+        all.addAll(AdmissionRegistrationResources.resources());
         all.addAll(AppsResources.resources());
         all.addAll(AutoscalingResources.resources());
         all.addAll(BatchResources.resources());
