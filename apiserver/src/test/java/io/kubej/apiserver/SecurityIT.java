@@ -298,6 +298,19 @@ class SecurityIT {
         assertThat(label.body()).contains("is not allowed to modify labels: node-restriction.kubernetes.io/trusted");
     }
 
+    @Test
+    void theHardWaysApiServerToKubeletRoleAppliesUnchanged() throws Exception {
+        Path fixture = BuiltinKindsIT.FIXTURES.resolve("hard-way/kube-apiserver-to-kubelet.yaml");
+        ApiServerUnderTest.Result applied = api.kubectl("apply", "-f", fixture.toString());
+        assertThat(applied.exit()).as(applied.out()).isZero();
+        assertThat(applied.out()).contains("clusterrole.rbac.authorization.k8s.io/system:kube-apiserver-to-kubelet")
+                .contains("clusterrolebinding.rbac.authorization.k8s.io/system:kube-apiserver");
+        // the API server's own certificate user (CN=kubernetes) may now reach the kubelets' API
+        // (kubectl warns first that nodes are not namespaced; the answer is the last line)
+        assertThat(api.kubectl("auth", "can-i", "get", "nodes", "--subresource=proxy", "--as=kubernetes").out().trim()).endsWith("\nyes");
+        assertThat(api.kubectl("auth", "can-i", "delete", "pods", "--as=kubernetes").out().trim()).isEqualTo("no");
+    }
+
     /** What each component's certificate user needs, under the bootstrap policy (kubectl auth can-i --as). */
     @Test
     void theComponentsMayDoTheirJobs() throws Exception {

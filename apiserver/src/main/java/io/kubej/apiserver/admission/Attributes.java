@@ -15,6 +15,12 @@ import io.kubej.apiserver.registry.Resource;
  */
 public record Attributes(String operation, Resource resource, String subresource, String namespace, String name,
                          ObjectNode object, ObjectNode oldObject, UserInfo user, boolean dryRun) {
+    /** Whether this creates an object of {@code group}/{@code plural} itself (not a subresource), as most defaulting plugins ask. */
+    public boolean creates(String group, String plural) {
+        return operation.equals("CREATE") && mainResource() && object != null
+                && resource.group().equals(group) && resource.plural().equals(plural);
+    }
+
     /** Whether this is about the resource itself (true) or one of its subresources. */
     public boolean mainResource() {
         return subresource == null || subresource.isEmpty();

@@ -24,8 +24,7 @@ public final class DefaultStorageClass implements AdmissionPlugin {
 
     @Override
     public void admit(Attributes a) {
-        if (!a.resource().group().isEmpty() || !a.resource().plural().equals("persistentvolumeclaims") || !a.mainResource()
-                || !a.operation().equals("CREATE") || a.object() == null) {
+        if (!a.creates("", "persistentvolumeclaims")) {
             return;
         }
         ObjectNode spec = Json.obj(a.object(), "spec");

@@ -36,8 +36,7 @@ public final class ServiceAccountAdmission implements AdmissionPlugin {
 
     @Override
     public void admit(Attributes a) {
-        if (!a.resource().group().isEmpty() || !a.resource().plural().equals("pods") || !a.mainResource()
-                || !a.operation().equals("CREATE") || a.object() == null) {
+        if (!a.creates("", "pods")) {
             return;
         }
         ObjectNode pod = a.object();

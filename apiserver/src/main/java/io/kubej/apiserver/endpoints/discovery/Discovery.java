@@ -117,16 +117,7 @@ public final class Discovery {
         ObjectNode e = Json.object().put("resource", r.plural());
         e.putObject("responseKind").put("group", r.group()).put("version", r.version()).put("kind", r.kind());
         e.put("scope", r.namespaced() ? "Namespaced" : "Cluster").put("singularResource", r.singular());
-        ArrayNode verbs = e.putArray("verbs");
-        r.verbs().stream().sorted().forEach(verbs::add);
-        if (!r.shortNames().isEmpty()) {
-            ArrayNode sn = e.putArray("shortNames");
-            r.shortNames().forEach(sn::add);
-        }
-        if (!r.categories().isEmpty()) {
-            ArrayNode cat = e.putArray("categories");
-            r.categories().forEach(cat::add);
-        }
+        verbsNamesAndCategories(e, r);
         if (!r.subresources().isEmpty()) {
             ArrayNode subs = e.putArray("subresources");
             for (Subresource sub : r.subresources()) {
@@ -138,6 +129,20 @@ public final class Discovery {
             }
         }
         return e;
+    }
+
+    /** What both discovery documents say of a resource alike: its verbs, short names and categories. */
+    private static void verbsNamesAndCategories(ObjectNode e, Resource r) {
+        ArrayNode verbs = e.putArray("verbs");
+        r.verbs().stream().sorted().forEach(verbs::add);
+        if (!r.shortNames().isEmpty()) {
+            ArrayNode sn = e.putArray("shortNames");
+            r.shortNames().forEach(sn::add);
+        }
+        if (!r.categories().isEmpty()) {
+            ArrayNode cat = e.putArray("categories");
+            r.categories().forEach(cat::add);
+        }
     }
 
     /** The APIResourceList of a group version, or null if it is not served. */
@@ -152,16 +157,7 @@ public final class Discovery {
         for (Resource r : rs) {
             ObjectNode e = arr.addObject().put("name", r.plural()).put("singularName", r.singular())
                     .put("namespaced", r.namespaced()).put("kind", r.kind());
-            ArrayNode verbs = e.putArray("verbs");
-            r.verbs().stream().sorted().forEach(verbs::add);
-            if (!r.shortNames().isEmpty()) {
-                ArrayNode sn = e.putArray("shortNames");
-                r.shortNames().forEach(sn::add);
-            }
-            if (!r.categories().isEmpty()) {
-                ArrayNode cat = e.putArray("categories");
-                r.categories().forEach(cat::add);
-            }
+            verbsNamesAndCategories(e, r);
             for (Subresource sub : r.subresources()) {
                 ObjectNode s = arr.addObject().put("name", r.plural() + "/" + sub.name()).put("singularName", "")
                         .put("namespaced", r.namespaced());

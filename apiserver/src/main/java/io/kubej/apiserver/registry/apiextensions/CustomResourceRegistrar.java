@@ -10,13 +10,11 @@ import io.kubej.apiserver.registry.ResourceRegistry;
 import io.kubej.apiserver.registry.generic.DeleteOptions;
 import io.kubej.apiserver.registry.generic.ListOptions;
 import io.kubej.apiserver.registry.generic.Store;
-import io.kubej.apiserver.registry.generic.WatchStream;
+import io.kubej.apiserver.registry.generic.LocalInformer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +35,8 @@ public final class CustomResourceRegistrar implements AutoCloseable {
     private final ResourceRegistry registry;
     private final Store definitions;
     private final Map<String, Served> served = new HashMap<>();
-    private final CountDownLatch synced = new CountDownLatch(1);
+    private LocalInformer informer;
     private volatile boolean closed;
-    private volatile WatchStream watch;
 
     public CustomResourceRegistrar(ResourceRegistry registry) {
         this.registry = registry;
@@ -47,33 +44,8 @@ public final class CustomResourceRegistrar implements AutoCloseable {
     }
 
     /** Starts following the definitions; returns once the existing ones are served. */
-    public void start() throws InterruptedException {
-        Thread.ofVirtual().name("crd-registrar").start(this::run);
-        if (!synced.await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("custom resource definitions were not loaded within 30 s");
-        }
-    }
-
-    private void run() {
-        while (!closed) {
-            try (WatchStream w = definitions.watch(null, ListOptions.everything())) {
-                watch = w;
-                w.initialObjects().forEach(crd -> handle("ADDED", crd));
-                synced.countDown();
-                while (!closed && !w.done()) {
-                    WatchStream.WatchEvent e = w.next(1, TimeUnit.SECONDS);
-                    if (e != null && !e.type().equals("ERROR")) {
-                        handle(e.type(), e.object());
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.info("watching custom resource definitions failed, again in 1 s: {}", e.toString());
-                sleep(1000);
-            }
-        }
+    public void start() {
+        informer = new LocalInformer(definitions, this::handle).start();
     }
 
     private synchronized void handle(String type, ObjectNode crd) {
@@ -174,9 +146,8 @@ public final class CustomResourceRegistrar implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        WatchStream w = watch;
-        if (w != null) {
-            w.stop();
+        if (informer != null) {
+            informer.close();
         }
     }
 }
