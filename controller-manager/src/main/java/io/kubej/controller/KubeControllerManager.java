@@ -291,7 +291,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         GoOnlyFlags.warnIgnored("--cluster-name", clusterName, "only used by cloud controllers");
         GoOnlyFlags.warnIgnored("--cluster-signing-cert-file", clusterSigningCertFile, "no CSR signing controller in kubej yet");
         GoOnlyFlags.warnIgnored("--cluster-signing-key-file", clusterSigningKeyFile, "no CSR signing controller in kubej yet");
-        GoOnlyFlags.warnIgnored("--service-account-private-key-file", serviceAccountPrivateKeyFile, "no service-account token controller in kubej yet");
+        GoOnlyFlags.warnIgnored("--service-account-private-key-file", serviceAccountPrivateKeyFile, "it signs legacy token Secrets, which kubej does not make (pods get TokenRequest tokens instead)");
         GoOnlyFlags.warnIgnored("--service-cluster-ip-range", serviceClusterIpRange, "the API server allocates ClusterIPs");
         GoOnlyFlags.warnIgnored("--allocate-node-cidrs", allocateNodeCidrs, "no node IPAM controller in kubej yet");
         GoOnlyFlags.warnIgnored("--authentication-kubeconfig", authenticationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
