@@ -70,12 +70,14 @@ class KubectlCreateProtobufIT {
     }
 
     @Test
-    void olderKubectlCreatesTheSameDeployment() throws Exception {
-        String ns = server.newNamespace();
-        ApiServerUnderTest.Result r = server.kubectlVersion("1.27", "create", "deployment", "nginx", "--image=nginx:latest",
-                "--replicas=2", "--port=80", "-n", ns);
-        assertThat(r.exit()).as(r.out()).isZero();
-        assertNginxDeployment(ns);
+    void everyOlderKubectlCreatesTheSameDeployment() throws Exception {
+        for (String minor : new String[] {"1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33"}) {
+            String ns = server.newNamespace();
+            ApiServerUnderTest.Result r = server.kubectlVersion(minor, "create", "deployment", "nginx", "--image=nginx:latest",
+                    "--replicas=2", "--port=80", "-n", ns);
+            assertThat(r.exit()).as(minor + ": " + r.out()).isZero();
+            assertNginxDeployment(ns);
+        }
     }
 
     @Test

@@ -119,7 +119,7 @@ public final class ProtoMessage {
                 case STRING -> scalar(out, f, Json.MAPPER.getNodeFactory().textNode(in.readString()));
                 case BOOL -> scalar(out, f, Json.MAPPER.getNodeFactory().booleanNode(in.readBool()));
                 case INT32 -> scalar(out, f, Json.MAPPER.getNodeFactory().numberNode(in.readInt32()));
-                case INT64 -> scalar(out, f, Json.MAPPER.getNodeFactory().numberNode(in.readInt64()));
+                case INT64 -> scalar(out, f, int64(in.readInt64()));
                 case REPEATED_STRING -> array(out, f).add(in.readString());
                 case MESSAGE -> out.set(f.json(), f.message().decode(in.readBytes().newCodedInput()));
                 case REPEATED_MESSAGE -> array(out, f).add(f.message().decode(in.readBytes().newCodedInput()));
@@ -136,6 +136,11 @@ public final class ProtoMessage {
         if (!zero || f.keepZero()) {
             out.set(f.json(), value);
         }
+    }
+
+    /** A small int64 becomes the same node JSON parsing gives it, so decoded and parsed objects compare equal. */
+    private static JsonNode int64(long v) {
+        return v == (int) v ? Json.MAPPER.getNodeFactory().numberNode((int) v) : Json.MAPPER.getNodeFactory().numberNode(v);
     }
 
     private static ArrayNode array(ObjectNode out, Field f) {
