@@ -180,7 +180,19 @@ final class ApiServerUnderTest implements AutoCloseable {
 
     /** The real kubectl with another kubeconfig. */
     Result kubectlAs(Path userKubeconfig, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", userKubeconfig.toString(),
+        return kubectlBinary("kubectl", userKubeconfig, args);
+    }
+
+    /** Another kubectl version as the admin: {@code kubectl.1.27} ... {@code kubectl.1.33} sit next to the default one. */
+    Result kubectlVersion(String minor, String... args) throws IOException, InterruptedException {
+        Process which = new ProcessBuilder("sh", "-c", "dirname \"$(readlink -f \"$(command -v kubectl)\")\"").start();
+        String bin = new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(which.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        return kubectlBinary(Path.of(bin, "kubectl." + minor).toString(), kubeconfig, args);
+    }
+
+    private Result kubectlBinary(String binary, Path userKubeconfig, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(binary, "--kubeconfig", userKubeconfig.toString(),
                 "--cache-dir", dir.resolve("kubectl-cache").toString(), "--request-timeout", "30s"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

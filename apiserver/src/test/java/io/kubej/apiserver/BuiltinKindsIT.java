@@ -94,7 +94,7 @@ class BuiltinKindsIT {
     @Test
     void kubectlAutoscaleWorksAndBothVersionsSeeOneObject() throws Exception {
         String ns = server.newNamespace();
-        // kubectl create deployment sends protobuf, which kubej does not decode for Deployments yet (issue #8)
+        // made with fabric8 here; KubectlCreateProtobufIT covers kubectl create deployment (protobuf)
         server.client.apps().deployments().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
                     .withNewMetadata().withName("php-apache").endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "php")
                 .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "php").endMetadata().withNewSpec()

@@ -69,7 +69,18 @@ public final class ProtobufBody {
     }
 
     /** ServiceAccount: 1 metadata, 4 automountServiceAccountToken; kubectl create sets nothing else. */
-    public static final ProtoMessage SERVICE_ACCOUNT = ProtoMessage.of().objectMeta().bool(4, "automountServiceAccountToken");
+    public static final ProtoMessage SERVICE_ACCOUNT = ProtoMessage.of().objectMeta().bool(4, "automountServiceAccountToken").keepZero();
+
+    /**
+     * meta/v1 LabelSelector: 1 matchLabels map, 2 matchExpressions {1 key, 2 operator, 3 values};
+     * what a Deployment's or Job's selector is.
+     */
+    public static final ProtoMessage LABEL_SELECTOR = ProtoMessage.of().stringMap(1, "matchLabels")
+            .messages(2, "matchExpressions", ProtoMessage.of().string(1, "key").string(2, "operator").strings(3, "values"));
+
+    /** meta/v1 OwnerReference: 1 kind, 3 name, 4 uid, 5 apiVersion, 6 controller, 7 blockOwnerDeletion. */
+    static final ProtoMessage OWNER_REFERENCE = ProtoMessage.of().string(5, "apiVersion").string(1, "kind").string(3, "name")
+            .string(4, "uid").bool(6, "controller").keepZero().bool(7, "blockOwnerDeletion").keepZero();
 
     /** Namespace: 1 metadata, 2 spec {1 finalizers}. */
     public static final ProtoMessage NAMESPACE = ProtoMessage.of().objectMeta()
@@ -116,14 +127,21 @@ public final class ProtobufBody {
         return obj;
     }
 
-    /** ObjectMeta: 1 name, 2 generateName, 3 namespace, 11 labels, 12 annotations, 14 finalizers. */
+    /**
+     * ObjectMeta: 1 name, 2 generateName, 3 namespace, 11 labels, 12 annotations, 13 ownerReferences
+     * (kubectl create job --from=cronjob/x sets one), 14 finalizers.
+     */
     static ObjectNode objectMeta(CodedInputStream in) throws IOException {
         ObjectNode meta = Json.object();
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             switch (tag >>> 3) {
-                case 1 -> meta.put("name", in.readString());
-                case 2 -> meta.put("generateName", in.readString());
-                case 3 -> meta.put("namespace", in.readString());
+                // Go writes these even when empty; JSON leaves them out, and so does kubej
+                case 1, 2, 3 -> {
+                    String value = in.readString();
+                    if (!value.isEmpty()) {
+                        meta.put((tag >>> 3) == 1 ? "name" : (tag >>> 3) == 2 ? "generateName" : "namespace", value);
+                    }
+                }
                 case 11, 12 -> {
                     String field = (tag >>> 3) == 11 ? "labels" : "annotations";
                     CodedInputStream entry = in.readBytes().newCodedInput();
@@ -139,6 +157,12 @@ public final class ProtobufBody {
                         }
                     }
                     Json.obj(meta, field).put(k, v);
+                }
+                case 13 -> {
+                    if (!meta.has("ownerReferences")) {
+                        meta.putArray("ownerReferences");
+                    }
+                    ((ArrayNode) meta.get("ownerReferences")).add(OWNER_REFERENCE.decode(in.readBytes().newCodedInput()));
                 }
                 case 14 -> {
                     if (!meta.has("finalizers")) {

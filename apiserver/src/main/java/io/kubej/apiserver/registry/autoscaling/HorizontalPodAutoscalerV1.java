@@ -26,7 +26,7 @@ final class HorizontalPodAutoscalerV1 {
     static final io.kubej.apiserver.api.ProtoMessage PROTO = io.kubej.apiserver.api.ProtoMessage.of().objectMeta()
             .message(2, "spec", io.kubej.apiserver.api.ProtoMessage.of()
                     .message(1, "scaleTargetRef", io.kubej.apiserver.api.ProtoMessage.of().string(1, "kind").string(2, "name").string(3, "apiVersion"))
-                    .int32(2, "minReplicas").int32(3, "maxReplicas").int32(4, "targetCPUUtilizationPercentage"));
+                    .int32(2, "minReplicas").keepZero().int32(3, "maxReplicas").int32(4, "targetCPUUtilizationPercentage").keepZero());
 
     static final Conversion TO_V2 = new Conversion() {
         @Override

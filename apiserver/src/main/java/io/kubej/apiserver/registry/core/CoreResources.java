@@ -75,7 +75,7 @@ public final class CoreResources {
                         .subresource(StatusSubresource.INSTANCE).build(),
                 Resource.builder("", "v1", "Service").shortNames("svc").categories("all").model(Service.class)
                         .etcdResource("services/specs").nameRule(Validation.NameRule.DNS1035_LABEL)
-                        .strategy(services).table(ServiceStrategy.table())
+                        .strategy(services).table(ServiceStrategy.table()).protobuf(ServiceStrategy.PROTO.decoder())
                         .patchMeta(PatchMeta.object()
                                 .field("spec", PatchMeta.fields().mergeList("ports", "port").build())
                                 .field("status", PatchMeta.fields().mergeList("conditions", "type").build()).build())

@@ -3,6 +3,8 @@ package io.kubej.apiserver.registry.apps.deployment;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.kubej.apiserver.api.Json;
+import io.kubej.apiserver.api.ProtoMessage;
+import io.kubej.apiserver.api.ProtobufBody;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.SimpleStrategy;
 import io.kubej.apiserver.registry.TableConvertor;
@@ -11,6 +13,7 @@ import io.kubej.apiserver.registry.Validation;
 import io.kubej.apiserver.registry.apps.WorkloadRules;
 import io.kubej.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
 import io.kubej.apiserver.registry.core.pod.PodPatchMeta;
+import io.kubej.apiserver.registry.core.pod.PodProtobuf;
 import io.kubej.apiserver.registry.generic.ScaleSubresource;
 import io.kubej.apiserver.registry.generic.StatusSubresource;
 import java.util.List;
@@ -35,11 +38,28 @@ public final class Deployments {
                         .validate(o -> Validation.oneOf(o, "spec.strategy.type", List.of("Recreate", "RollingUpdate")))
                         .immutable("spec.selector")
                         .build())
+                .protobuf(PROTO.decoder())
                 .table(table()).patchMeta(PodPatchMeta.WORKLOAD)
                 .subresource(StatusSubresource.INSTANCE)
                 .subresource(new ScaleSubresource(o -> ReplicaSetStrategy.selectorString(o.path("spec").path("selector"))))
                 .build();
     }
+
+    /**
+     * What {@code kubectl create deployment} sends (upstream apps/v1 generated.proto): 1 metadata,
+     * 2 spec {1 replicas, 2 selector, 3 template, 4 strategy {1 type, 2 rollingUpdate {1 maxUnavailable,
+     * 2 maxSurge}}, 5 minReadySeconds, 6 revisionHistoryLimit, 7 paused, 9 progressDeadlineSeconds},
+     * 3 status (empty on create).
+     */
+    static final ProtoMessage PROTO = ProtoMessage.of().objectMeta()
+            .message(2, "spec", ProtoMessage.of().int32(1, "replicas").keepZero()
+                    .message(2, "selector", ProtobufBody.LABEL_SELECTOR).message(3, "template", PodProtobuf.POD_TEMPLATE_SPEC)
+                    .message(4, "strategy", ProtoMessage.of().string(1, "type")
+                            .message(2, "rollingUpdate", ProtoMessage.of().intOrString(1, "maxUnavailable").keepZero()
+                                    .intOrString(2, "maxSurge").keepZero()))
+                    .int32(5, "minReadySeconds").int32(6, "revisionHistoryLimit").keepZero().bool(7, "paused")
+                    .int32(9, "progressDeadlineSeconds").keepZero())
+            .message(3, "status", ProtoMessage.of());
 
     static void defaults(ObjectNode d) {
         ObjectNode spec = Json.obj(d, "spec");

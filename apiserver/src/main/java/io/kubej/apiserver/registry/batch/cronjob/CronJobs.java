@@ -3,6 +3,7 @@ package io.kubej.apiserver.registry.batch.cronjob;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.kubej.apiserver.api.Json;
+import io.kubej.apiserver.api.ProtoMessage;
 import io.kubej.apiserver.api.StatusError.Cause;
 import io.kubej.apiserver.registry.PatchMeta;
 import io.kubej.apiserver.registry.Resource;
@@ -11,6 +12,7 @@ import io.kubej.apiserver.registry.TableConvertor;
 import io.kubej.apiserver.registry.TableConvertor.Column;
 import io.kubej.apiserver.registry.Validation;
 import io.kubej.apiserver.registry.apps.WorkloadRules;
+import io.kubej.apiserver.registry.batch.job.Jobs;
 import io.kubej.apiserver.registry.core.pod.PodPatchMeta;
 import io.kubej.apiserver.registry.generic.StatusSubresource;
 import java.util.List;
@@ -28,6 +30,20 @@ public final class CronJobs {
     private CronJobs() {
     }
 
+    /**
+     * What {@code kubectl create cronjob} sends (upstream batch/v1 generated.proto): 1 metadata,
+     * 2 spec {1 schedule, 2 startingDeadlineSeconds, 3 concurrencyPolicy, 4 suspend,
+     * 5 jobTemplate {1 metadata, 2 spec}, 6 successfulJobsHistoryLimit, 7 failedJobsHistoryLimit,
+     * 8 timeZone}, 3 status (empty on create).
+     */
+    static final ProtoMessage PROTO = ProtoMessage.of().objectMeta()
+            .message(2, "spec", ProtoMessage.of().string(1, "schedule").int64(2, "startingDeadlineSeconds").keepZero()
+                    .string(3, "concurrencyPolicy").bool(4, "suspend").keepZero()
+                    .message(5, "jobTemplate", ProtoMessage.of().objectMeta().message(2, "spec", Jobs.JOB_SPEC))
+                    .int32(6, "successfulJobsHistoryLimit").keepZero().int32(7, "failedJobsHistoryLimit").keepZero()
+                    .string(8, "timeZone"))
+            .message(3, "status", ProtoMessage.of());
+
     public static Resource resource() {
         PatchMeta jobTemplate = PatchMeta.fields().field("spec", PatchMeta.fields().field("template", PodPatchMeta.TEMPLATE).build()).build();
         return Resource.builder("batch", "v1", "CronJob").shortNames("cj").categories("all").model(CronJob.class)
@@ -41,6 +57,7 @@ public final class CronJobs {
                                 ? List.of(Validation.invalid("metadata.name", o.path("metadata").path("name").asText(),
                                         "must be no more than 52 characters")) : List.of())
                         .build())
+                .protobuf(PROTO.decoder())
                 .table(table())
                 .patchMeta(PatchMeta.object().field("spec", PatchMeta.fields().field("jobTemplate", jobTemplate).build()).build())
                 .subresource(StatusSubresource.INSTANCE)

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.kubej.apiserver.api.Json;
+import io.kubej.apiserver.api.ProtoMessage;
+import io.kubej.apiserver.api.ProtobufBody;
 import io.kubej.apiserver.api.StatusError.Cause;
 import io.kubej.apiserver.registry.RESTStrategy;
 import io.kubej.apiserver.registry.Resource;
@@ -12,6 +14,7 @@ import io.kubej.apiserver.registry.TableConvertor.Column;
 import io.kubej.apiserver.registry.Validation;
 import io.kubej.apiserver.registry.apps.WorkloadRules;
 import io.kubej.apiserver.registry.core.pod.PodPatchMeta;
+import io.kubej.apiserver.registry.core.pod.PodProtobuf;
 import io.kubej.apiserver.registry.generic.StatusSubresource;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +32,23 @@ public final class Jobs implements RESTStrategy {
     static final String CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
     static final String JOB_NAME = "batch.kubernetes.io/job-name";
 
+    /**
+     * JobSpec in protobuf (upstream batch/v1 generated.proto), also a CronJob's jobTemplate.spec:
+     * 1 parallelism, 2 completions, 3 activeDeadlineSeconds, 4 selector, 5 manualSelector,
+     * 6 template, 7 backoffLimit, 8 ttlSecondsAfterFinished, 9 completionMode, 10 suspend.
+     */
+    public static final ProtoMessage JOB_SPEC = ProtoMessage.of().int32(1, "parallelism").keepZero()
+            .int32(2, "completions").keepZero().int64(3, "activeDeadlineSeconds").keepZero()
+            .message(4, "selector", ProtobufBody.LABEL_SELECTOR).bool(5, "manualSelector").keepZero()
+            .message(6, "template", PodProtobuf.POD_TEMPLATE_SPEC).int32(7, "backoffLimit").keepZero()
+            .int32(8, "ttlSecondsAfterFinished").keepZero().string(9, "completionMode").bool(10, "suspend").keepZero();
+
+    /** What {@code kubectl create job} sends: 1 metadata, 2 spec, 3 status (empty on create). */
+    static final ProtoMessage PROTO = ProtoMessage.of().objectMeta().message(2, "spec", JOB_SPEC).message(3, "status", ProtoMessage.of());
+
     public static Resource resource() {
         return Resource.builder("batch", "v1", "Job").categories("all").model(Job.class)
+                .protobuf(PROTO.decoder())
                 .strategy(new Jobs()).table(table())
                 .patchMeta(PodPatchMeta.WORKLOAD).subresource(StatusSubresource.INSTANCE)
                 .build();

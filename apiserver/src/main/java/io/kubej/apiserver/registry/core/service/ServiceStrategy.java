@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.Json;
+import io.kubej.apiserver.api.ProtoMessage;
 import io.kubej.apiserver.api.StatusError;
 import io.kubej.apiserver.api.StatusError.Cause;
 import io.kubej.apiserver.registry.RESTStrategy;
@@ -19,6 +20,22 @@ import java.util.List;
  * released on delete, a nodePort for NodePort/LoadBalancer services.
  */
 public final class ServiceStrategy implements RESTStrategy {
+    /**
+     * What {@code kubectl create service} sends (upstream core/v1 generated.proto): 1 metadata,
+     * 2 spec {1 ports {1 name, 2 protocol, 3 port, 4 targetPort, 5 nodePort, 6 appProtocol},
+     * 2 selector, 3 clusterIP, 4 type, 5 externalIPs, 7 sessionAffinity, 8 loadBalancerIP,
+     * 9 loadBalancerSourceRanges, 10 externalName, 11 externalTrafficPolicy, 18 clusterIPs},
+     * 3 status (empty on create). A targetPort of 0 is unset, and defaults to the port.
+     */
+    public static final ProtoMessage PROTO = ProtoMessage.of().objectMeta()
+            .message(2, "spec", ProtoMessage.of()
+                    .messages(1, "ports", ProtoMessage.of().string(1, "name").string(2, "protocol").int32(3, "port")
+                            .intOrString(4, "targetPort").int32(5, "nodePort").string(6, "appProtocol"))
+                    .stringMap(2, "selector").string(3, "clusterIP").strings(18, "clusterIPs").string(4, "type")
+                    .strings(5, "externalIPs").string(7, "sessionAffinity").string(8, "loadBalancerIP")
+                    .strings(9, "loadBalancerSourceRanges").string(10, "externalName").string(11, "externalTrafficPolicy"))
+            .message(3, "status", ProtoMessage.of());
+
     private static final List<String> TYPES = List.of("ClusterIP", "NodePort", "LoadBalancer", "ExternalName");
 
     private final ClusterIPAllocator ips;

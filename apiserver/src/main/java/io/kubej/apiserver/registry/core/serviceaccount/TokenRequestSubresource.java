@@ -71,7 +71,7 @@ public final class TokenRequestSubresource implements Subresource {
 
     /** TokenRequest in protobuf (upstream authentication/v1 generated.proto), as {@code kubectl create token} sends it. */
     private static final ProtoMessage PROTO = ProtoMessage.of().objectMeta().message(2, "spec", ProtoMessage.of()
-            .strings(1, "audiences").int64(4, "expirationSeconds")
+            .strings(1, "audiences").int64(4, "expirationSeconds").keepZero()
             .message(3, "boundObjectRef", ProtoMessage.of().string(1, "kind").string(2, "apiVersion").string(3, "name").string(4, "uid")));
 
     @Override
