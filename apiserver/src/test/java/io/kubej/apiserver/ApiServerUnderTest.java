@@ -105,22 +105,17 @@ final class ApiServerUnderTest implements AutoCloseable {
     /** A request by curl as the admin, optionally with a body and the response headers, for codes the clients hide. */
     Http send(String method, String path, String contentType, byte[] body, boolean withHeaders) throws IOException, InterruptedException {
         Path pki = dir.resolve("pki");
-        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-X", method, "--cacert", pki.resolve("ca.pem").toString(),
-                "--cert", pki.resolve("admin.pem").toString(), "--key", pki.resolve("admin-key.pem").toString(), "-w", "\n%{http_code}"));
+        List<String> args = new ArrayList<>(List.of("-X", method,
+                "--cert", pki.resolve("admin.pem").toString(), "--key", pki.resolve("admin-key.pem").toString()));
         if (body != null) {
             Path file = Files.createTempFile(dir, "body", ".json");
             Files.write(file, body);
-            cmd.addAll(List.of("-H", "Content-Type: " + contentType, "--data-binary", "@" + file));
+            args.addAll(List.of("-H", "Content-Type: " + contentType, "--data-binary", "@" + file));
         }
         if (withHeaders) {
-            cmd.add("-i");
+            args.add("-i");
         }
-        cmd.add("https://127.0.0.1:" + apiserver.port() + path);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        int nl = out.lastIndexOf('\n');
-        return new Http(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, nl));
+        return curlWith(args, path);
     }
 
     Http curl(String method, String path) throws IOException, InterruptedException {
@@ -134,7 +129,7 @@ final class ApiServerUnderTest implements AutoCloseable {
         return curlWith(args, path);
     }
 
-    /** A GET by curl with the given credentials ({@code --cert/--key}, {@code -H Authorization: ...}, or none). */
+    /** A request by curl (GET unless the arguments say otherwise) with the given credentials ({@code --cert/--key}, a header, or none). */
     Http curlWith(List<String> credentials, String path) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("curl", "-s", "--cacert", dir.resolve("pki").resolve("ca.pem").toString(), "-w", "\n%{http_code}"));
         cmd.addAll(credentials);
