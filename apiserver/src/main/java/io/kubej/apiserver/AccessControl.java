@@ -1,6 +1,5 @@
 package io.kubej.apiserver;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.admission.AdmissionPlugin;
 import io.kubej.apiserver.admission.DefaultStorageClass;
 import io.kubej.apiserver.admission.DefaultTolerationSeconds;
@@ -46,7 +45,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -256,10 +254,6 @@ final class AccessControl implements AutoCloseable {
             plugins.add(new ResourceQuotaAdmission(registry.store("", "resourcequotas"), registry::store));
         }
         return plugins;
-    }
-
-    static Optional<ObjectNode> find(ResourceRegistry registry, String resource, String namespace, String name) {
-        return registry.store("", resource).findQuickly(namespace, name);
     }
 
     @Override
