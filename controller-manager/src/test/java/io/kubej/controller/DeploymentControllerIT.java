@@ -216,6 +216,35 @@ class DeploymentControllerIT {
     }
 
     @Test
+    void kubectlRolloutUndoBringsTheOldReplicaSetBackAsTheNextRevision() throws Exception {
+        String ns = newNamespace();
+        client.apps().deployments().inNamespace(ns).resource(deployment("web", 2, "nginx:1")).create();
+        rollOutReady(ns, "web", 2);
+        String firstName = single(replicaSets(ns)).getMetadata().getName();
+        client.apps().deployments().inNamespace(ns).withName("web")
+                .edit(x -> new DeploymentBuilder(x).editSpec().editTemplate().editSpec().editFirstContainer()
+                        .withImage("nginx:2").endContainer().endSpec().endTemplate().endSpec().build());
+        rollOutReady(ns, "web", 2);
+
+        Process undo = new ProcessBuilder("kubectl", "--kubeconfig", cp.kubeconfig().toString(), "-n", ns,
+                "rollout", "undo", "deployment/web").redirectErrorStream(true).start();
+        assertThat(undo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(undo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(undo.exitValue()).as(out).isZero();
+        rollOutReady(ns, "web", 2);
+        // no third ReplicaSet: the first one is the current one again, with revision 3
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            List<ReplicaSet> rss = replicaSets(ns);
+            assertThat(rss).hasSize(2);
+            ReplicaSet first = rss.stream().filter(r -> r.getMetadata().getName().equals(firstName)).findFirst().orElseThrow();
+            assertThat(first.getSpec().getReplicas()).isEqualTo(2);
+            assertThat(first.getMetadata().getAnnotations()).containsEntry(DeploymentSpecs.REVISION, "3")
+                    .containsEntry(DeploymentSpecs.REVISION_HISTORY, "1");
+        });
+        assertThat(activePods(ns, "web")).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1"));
+    }
+
+    @Test
     void kubectlRolloutStatusSucceedsOncePodsAreReady() throws Exception {
         String ns = newNamespace();
         client.apps().deployments().inNamespace(ns).resource(deployment("web", 2, "nginx:1")).create();
