@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -16,6 +17,7 @@ import io.kubej.component.Component;
 import io.kubej.component.ComponentRunner;
 import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
+import io.kubej.controller.deployment.DeploymentController;
 import io.kubej.controller.endpoints.EndpointsController;
 import io.kubej.controller.garbagecollector.GarbageCollector;
 import io.kubej.controller.namespace.NamespaceController;
@@ -45,12 +47,13 @@ import picocli.CommandLine;
  * process, as upstream does, so that a restarted process starts from clean caches.
  */
 @Command(name = "kube-controller-manager", mixinStandardHelpOptions = true,
-        description = "Runs the ReplicaSet, endpoints, garbage-collector, namespace and service-account controllers.")
+        description = "Runs the ReplicaSet, Deployment, endpoints, garbage-collector, namespace and service-account controllers.")
 public final class KubeControllerManager implements Component, Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(KubeControllerManager.class);
     /** Controllers kubej has, by upstream name; the second name is the alias --controllers also accepts. */
     static final List<List<String>> KNOWN = List.of(
             List.of("replicaset-controller", "replicaset"),
+            List.of("deployment-controller", "deployment"),
             List.of("endpoints-controller", "endpoint"),
             List.of("garbage-collector-controller", "garbagecollector"),
             List.of("namespace-controller", "namespace"),
@@ -93,6 +96,9 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
     @Option(names = "--concurrent-replicaset-syncs", defaultValue = "5")
     int concurrentReplicaSetSyncs = 5;
+
+    @Option(names = "--concurrent-deployment-syncs", defaultValue = "5")
+    int concurrentDeploymentSyncs = 5;
 
     @Option(names = "--concurrent-endpoint-syncs", defaultValue = "5")
     int concurrentEndpointSyncs = 5;
@@ -190,6 +196,12 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             Controller c = new ReplicaSetController(clientFor("replicaset-controller"), replicaSets, pods);
             running.add(c);
             runs.add(() -> run(c, concurrentReplicaSetSyncs, cacheSyncTimeout));
+        }
+        if (enabled("deployment-controller")) {
+            Controller c = new DeploymentController(clientFor("deployment-controller"),
+                    informers.sharedIndexInformerFor(Deployment.class, 0), replicaSets, pods);
+            running.add(c);
+            runs.add(() -> run(c, concurrentDeploymentSyncs, cacheSyncTimeout));
         }
         if (enabled("endpoints-controller")) {
             Controller c = new EndpointsController(clientFor("endpoint-controller"), services, pods, endpoints);

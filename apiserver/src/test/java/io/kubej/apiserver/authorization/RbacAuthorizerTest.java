@@ -124,6 +124,10 @@ class RbacAuthorizerTest {
         assertThat(authz.authorize(proxy, req("delete", "", "", "nodes", "n", ""))).isEqualTo(Decision.NO_OPINION);
         UserInfo rsController = new UserInfo("system:serviceaccount:kube-system:replicaset-controller", List.of());
         assertThat(authz.authorize(rsController, req("create", "", "default", "pods", "", ""))).isEqualTo(Decision.ALLOW);
+        UserInfo deploymentController = new UserInfo("system:serviceaccount:kube-system:deployment-controller", List.of());
+        assertThat(authz.authorize(deploymentController, req("create", "apps", "default", "replicasets", "", ""))).isEqualTo(Decision.ALLOW);
+        assertThat(authz.authorize(deploymentController, req("update", "apps", "default", "deployments", "web", "status"))).isEqualTo(Decision.ALLOW);
+        assertThat(authz.authorize(deploymentController, req("create", "", "default", "pods", "", ""))).isEqualTo(Decision.NO_OPINION);
     }
 
     @Test

@@ -38,6 +38,15 @@ public final class BootstrapPolicy {
                     rule("", "pods", "list,watch,patch,update,create,delete"),
                     rule("", "events", EVENTS_WRITE),
                     rule("events.k8s.io", "events", EVENTS_WRITE)),
+            "deployment-controller", List.of(
+                    rule("apps", "deployments", "get,list,watch,update"),
+                    rule("apps", "deployments/status", "update"),
+                    rule("apps", "deployments/finalizers", "update"),
+                    rule("apps", "replicasets", "create,delete,get,list,patch,update,watch"),
+                    // upstream's rule; kubej's controller reads pods from the shared informer only
+                    rule("", "pods", "get,list,update,watch"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE)),
             "endpoint-controller", List.of(
                     rule("", "services,pods", "get,list,watch"),
                     rule("", "endpoints", "create,delete,get,list,update"),
