@@ -143,7 +143,8 @@ class BuiltinKindsIT {
         assertThat(d.at("/spec/revisionHistoryLimit").asInt()).isEqualTo(10);
         assertThat(d.at("/spec/progressDeadlineSeconds").asInt()).isEqualTo(600);
         assertThat(d.at("/metadata/generation").asInt()).isEqualTo(1);
-        assertThat(server.kubectl("scale", "deploy", "web", "-n", ns, "--replicas=3").out()).contains("deployment.apps/web scaled");
+        assertThat(server.kubectl("scale", "deploy", "web", "-n", ns, "--replicas=3").out()).contains("deployment.apps/web scaled")
+                .doesNotContain("unknown field"); // the Scale it patches is not a Deployment
         assertThat(getJson("get", "deploy", "web", "-n", ns).at("/spec/replicas").asInt()).isEqualTo(3);
         assertThat(server.kubectl("get", "deploy", "-n", ns).out())
                 .containsPattern("NAME +READY +UP-TO-DATE +AVAILABLE +AGE").containsPattern("web +0/3 +0 +0");

@@ -131,8 +131,40 @@ class WalkingSkeletonTest {
         kubectl.check("delete", "service", "sshd-service");
     }
 
+    /** The hard way's smoke test, data encryption: a new Secret lies in etcd under aescbc key1, never as plain text. */
     @Test
     @Order(7)
+    void theHardWaysSmokeTestSecretIsEncryptedInEtcd() {
+        kubectl.check("create", "secret", "generic", "kubernetes-the-hard-way", "--from-literal=mykey=mydata");
+        String raw = HostCommands.check("etcdctl", "--endpoints=" + config.etcdUrl(), "--cacert=" + config.pki("ca.pem"),
+                "--cert=" + config.pki("kubernetes.pem"), "--key=" + config.pki("kubernetes-key.pem"),
+                "get", "/registry/secrets/default/kubernetes-the-hard-way", "--print-value-only");
+        assertThat(raw).startsWith("k8s:enc:aescbc:v1:key1:").doesNotContain("mydata");
+        assertThat(kubectl.check("get", "secret", "kubernetes-the-hard-way", "-o", "jsonpath={.data.mykey}")).isEqualTo("bXlkYXRh");
+        kubectl.check("delete", "secret", "kubernetes-the-hard-way");
+    }
+
+    /** The hard way's smoke test, deployments: kubectl create deployment, a rollout, a rollback, and deletion cleaning up. */
+    @Test
+    @Order(8)
+    void theHardWaysSmokeTestDeploymentRollsOutAndBack() {
+        Instant start = Instant.now();
+        kubectl.check("create", "deployment", "smoke", "--image=sshsrv:v1", "--replicas=2");
+        assertThat(kubectl.check("rollout", "status", "deployment/smoke", "--timeout=90s")).contains("successfully rolled out");
+        record("kubectl create deployment -> rolled out (2 pods)", Duration.between(start, Instant.now()));
+        kubectl.check("set", "env", "deployment/smoke", "STEP=2");
+        assertThat(kubectl.check("rollout", "status", "deployment/smoke", "--timeout=90s")).contains("successfully rolled out");
+        assertThat(kubectl.check("get", "deployment", "smoke", "-o", "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}"))
+                .isEqualTo("2");
+        kubectl.check("rollout", "undo", "deployment/smoke");
+        assertThat(kubectl.check("rollout", "status", "deployment/smoke", "--timeout=90s")).contains("successfully rolled out");
+        assertThat(kubectl.check("get", "rs", "-l", "app=smoke")).containsPattern("(?m)^smoke-\\w+\\s+2\\s+2\\s+2\\s");
+        kubectl.check("delete", "deployment", "smoke");
+        await().atMost(POD_TIMEOUT).ignoreExceptions().until(() -> kubectl.check("get", "pods,rs", "-l", "app=smoke", "-o", "name").isBlank());
+    }
+
+    @Test
+    @Order(9)
     void kubejDownLeavesNoProcessesInterfacesOrIptablesRules() throws IOException {
         List<Long> pids = new ArrayList<>();
         try (var files = Files.list(config.runDir())) {

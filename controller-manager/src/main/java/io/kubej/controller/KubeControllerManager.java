@@ -190,6 +190,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         SharedIndexInformer<ReplicaSet> replicaSets = informers.sharedIndexInformerFor(ReplicaSet.class, 0);
         SharedIndexInformer<Service> services = informers.sharedIndexInformerFor(Service.class, 0);
         SharedIndexInformer<Endpoints> endpoints = informers.sharedIndexInformerFor(Endpoints.class, 0);
+        SharedIndexInformer<Deployment> deployments = informers.sharedIndexInformerFor(Deployment.class, 0);
 
         List<Runnable> runs = new ArrayList<>();
         if (enabled("replicaset-controller")) {
@@ -198,8 +199,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             runs.add(() -> run(c, concurrentReplicaSetSyncs, cacheSyncTimeout));
         }
         if (enabled("deployment-controller")) {
-            Controller c = new DeploymentController(clientFor("deployment-controller"),
-                    informers.sharedIndexInformerFor(Deployment.class, 0), replicaSets, pods);
+            Controller c = new DeploymentController(clientFor("deployment-controller"), deployments, replicaSets, pods);
             running.add(c);
             runs.add(() -> run(c, concurrentDeploymentSyncs, cacheSyncTimeout));
         }
@@ -209,7 +209,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             runs.add(() -> run(c, concurrentEndpointSyncs, cacheSyncTimeout));
         }
         if (enabled("garbage-collector-controller")) {
-            Controller c = new GarbageCollector(clientFor("generic-garbage-collector"), pods, replicaSets);
+            Controller c = new GarbageCollector(clientFor("generic-garbage-collector"), pods, replicaSets, List.of(deployments));
             running.add(c);
             runs.add(() -> run(c, concurrentGcSyncs, cacheSyncTimeout));
         }

@@ -181,6 +181,19 @@ class DeploymentControllerIT {
     }
 
     @Test
+    void deletingADeploymentRemovesItsReplicaSetsAndPods() {
+        String ns = newNamespace();
+        client.apps().deployments().inNamespace(ns).resource(deployment("gone", 2, "nginx:1")).create();
+        rollOutReady(ns, "gone", 2);
+        client.apps().deployments().inNamespace(ns).withName("gone").delete(); // Background, as kubectl delete
+        // the garbage collector sees the Deployment go, deletes its ReplicaSet, then that one's pods
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(replicaSets(ns)).isEmpty();
+            assertThat(activePods(ns, "gone")).isEmpty(); // marked for deletion: no kubelet here finishes it
+        });
+    }
+
+    @Test
     void scalingResizesTheCurrentReplicaSet() {
         String ns = newNamespace();
         client.apps().deployments().inNamespace(ns).resource(deployment("web", 3, "nginx:1")).create();

@@ -54,7 +54,16 @@ public final class GarbageCollector extends KeyedController {
 
     public GarbageCollector(KubernetesClient client, SharedIndexInformer<Pod> podInformer,
             SharedIndexInformer<ReplicaSet> rsInformer) {
-        super(NAME, List.of(podInformer, rsInformer));
+        this(client, podInformer, rsInformer, List.of());
+    }
+
+    /**
+     * @param otherOwners informers of further owner kinds (Deployments): when one of them goes, its
+     *                    dependents are looked at at once instead of at their next change
+     */
+    public GarbageCollector(KubernetesClient client, SharedIndexInformer<Pod> podInformer,
+            SharedIndexInformer<ReplicaSet> rsInformer, List<SharedIndexInformer<? extends HasMetadata>> otherOwners) {
+        super(NAME, concat(List.of(podInformer, rsInformer), otherOwners));
         this.client = client;
         this.podInformer = podInformer;
         this.rsInformer = rsInformer;
@@ -81,6 +90,31 @@ public final class GarbageCollector extends KeyedController {
             public void onDelete(ReplicaSet rs, boolean unknown) {
                 enqueueDependentsOf(rs.getMetadata().getUid());
                 enqueueDeletingOwnersOf(rs);
+            }
+        });
+        otherOwners.forEach(this::watchOwner);
+    }
+
+    private static List<SharedIndexInformer<?>> concat(List<SharedIndexInformer<?>> a, List<SharedIndexInformer<? extends HasMetadata>> b) {
+        List<SharedIndexInformer<?>> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** An owner kind's deletions enqueue its dependents (the owner -> dependents edge of upstream's graph). */
+    private <T extends HasMetadata> void watchOwner(SharedIndexInformer<T> owners) {
+        owners.addEventHandler(new ResourceEventHandler<T>() {
+            @Override
+            public void onAdd(T obj) {
+            }
+
+            @Override
+            public void onUpdate(T o, T n) {
+            }
+
+            @Override
+            public void onDelete(T owner, boolean unknown) {
+                enqueueDependentsOf(owner.getMetadata().getUid());
             }
         });
     }

@@ -127,7 +127,7 @@ public final class ResourceHandler {
             case "patch" -> {
                 boolean dryRun = dryRun(req, "PatchOptions");
                 writeObject(out, 200, s.update(store, ns, name, dryRun,
-                        admitted(req, r, s.name(), ns, name, dryRun, cur -> patched(req, cur, r, s.patchMeta(r), out))));
+                        admitted(req, r, s.name(), ns, name, dryRun, cur -> patched(req, cur, s.kind() == null ? r : null, s.patchMeta(r), out))));
             }
             case "create" -> {
                 boolean dryRun = dryRun(req, "CreateOptions");
@@ -174,7 +174,12 @@ public final class ResourceHandler {
         writeObject(out, created.code(), created.body());
     }
 
-    /** A PATCH applied to the current object; a patch that names no resourceVersion applies to whatever is current. */
+    /**
+     * A PATCH applied to the current object; a patch that names no resourceVersion applies to whatever is current.
+     *
+     * @param r the kind whose fields the result is checked against, or null for a subresource of a kind of its own
+     *          (Scale), which kubej has no field list for
+     */
     private static ObjectNode patched(ApiRequest req, ObjectNode current, Resource r, io.kubej.apiserver.registry.PatchMeta meta,
                                       ResponseWriter out) {
         String type = req.header("content-type");
@@ -185,7 +190,7 @@ public final class ResourceHandler {
         if (!patchNamesResourceVersion(req.body())) {
             Json.metadata(patched).remove("resourceVersion");
         }
-        return RequestBody.checkFields(req, r, patched, out);
+        return r == null ? patched : RequestBody.checkFields(req, r, patched, out);
     }
 
     /**
