@@ -93,9 +93,9 @@ public final class Auditor implements AutoCloseable {
             String query = req.query().isEmpty() ? "" : "?" + String.join("&", req.query().entrySet().stream()
                     .flatMap(q -> q.getValue().stream().map(v -> q.getKey() + "=" + v)).toList());
             e.put("requestURI", req.path() + query).put("verb", info.verb());
-            e.set("user", userInfo(user));
+            e.set("user", user.toJson());
             if (!effective.name().equals(user.name())) {
-                e.set("impersonatedUser", userInfo(effective));
+                e.set("impersonatedUser", effective.toJson());
             }
             String forwarded = req.header("x-forwarded-for");
             var ips = e.putArray("sourceIPs"); // as upstream: X-Forwarded-For's, then the connection's
@@ -126,24 +126,6 @@ public final class Auditor implements AutoCloseable {
             }
             e.put("requestReceivedTimestamp", now());
             return e;
-        }
-
-        private static ObjectNode userInfo(UserInfo u) {
-            ObjectNode o = Json.object();
-            o.put("username", u.name());
-            if (!u.uid().isEmpty()) {
-                o.put("uid", u.uid());
-            }
-            var groups = o.putArray("groups");
-            u.groups().forEach(groups::add);
-            if (!u.extra().isEmpty()) {
-                ObjectNode extra = o.putObject("extra");
-                u.extra().forEach((k, v) -> {
-                    var arr = extra.putArray(k);
-                    v.forEach(arr::add);
-                });
-            }
-            return o;
         }
 
         private static String now() {

@@ -33,4 +33,23 @@ public record UserInfo(String name, String uid, List<String> groups, Map<String,
     public boolean inGroup(String group) {
         return groups.contains(group);
     }
+
+    /**
+     * As authentication.k8s.io/v1 UserInfo, the shape every API that names a user uses (reviews,
+     * audit events, AdmissionReviews): username, uid if any, groups, extra if any.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        var o = io.kubej.apiserver.api.Json.object();
+        o.put("username", name);
+        if (!uid.isEmpty()) {
+            o.put("uid", uid);
+        }
+        var groupArray = o.putArray("groups");
+        groups.forEach(groupArray::add);
+        if (!extra.isEmpty()) {
+            var extraObject = o.putObject("extra");
+            extra.forEach((k, values) -> values.forEach(extraObject.withArray(k)::add));
+        }
+        return o;
+    }
 }

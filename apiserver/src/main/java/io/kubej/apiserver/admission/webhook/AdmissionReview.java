@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.admission.Attributes;
 import io.kubej.apiserver.api.Json;
-import io.kubej.apiserver.authentication.UserInfo;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.Subresource;
 import java.util.ArrayList;
@@ -66,7 +65,7 @@ public final class AdmissionReview {
             req.put("namespace", a.namespace());
         }
         req.put("operation", a.operation());
-        req.set("userInfo", userInfo(a.user()));
+        req.set("userInfo", a.user() == null ? Json.object() : a.user().toJson());
         if (object != null) {
             req.set("object", invocation.toVersion(object));
         }
@@ -98,24 +97,6 @@ public final class AdmissionReview {
 
     private static ObjectNode resource(Resource r) {
         return Json.object().put("group", r.group()).put("version", r.version()).put("resource", r.plural());
-    }
-
-    /** authentication.k8s.io/v1 UserInfo: the user the request was authenticated (or impersonated) as. */
-    private static ObjectNode userInfo(UserInfo user) {
-        ObjectNode u = Json.object();
-        if (user == null) {
-            return u;
-        }
-        u.put("username", user.name());
-        if (!user.uid().isEmpty()) {
-            u.put("uid", user.uid());
-        }
-        user.groups().forEach(u.withArray("groups")::add);
-        if (!user.extra().isEmpty()) {
-            ObjectNode extra = u.putObject("extra");
-            user.extra().forEach((k, values) -> values.forEach(extra.withArray(k)::add));
-        }
-        return u;
     }
 
     /** The operation's options as meta.k8s.io/v1 (CreateOptions, UpdateOptions, DeleteOptions); kubej keeps only dryRun. */

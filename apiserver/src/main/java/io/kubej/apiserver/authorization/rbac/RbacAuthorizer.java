@@ -38,7 +38,7 @@ public final class RbacAuthorizer implements Authorizer, RuleResolver {
     private final ObjectSource roleBindings;
     private final ObjectSource clusterRoles;
     private final ObjectSource clusterRoleBindings;
-    private volatile Index index = new Index(-1, Map.of(), Map.of());
+    private volatile Index index = new Index(-1, Map.of(), Map.of(), Map.of());
 
     public RbacAuthorizer(ObjectSource roles, ObjectSource roleBindings, ObjectSource clusterRoles, ObjectSource clusterRoleBindings) {
         this.roles = roles;
@@ -47,8 +47,12 @@ public final class RbacAuthorizer implements Authorizer, RuleResolver {
         this.clusterRoleBindings = clusterRoleBindings;
     }
 
-    /** Rules granted per subject key ({@code User:<name>} or {@code Group:<name>}): cluster-wide, and per namespace. */
-    private record Index(long generation, Map<String, List<PolicyRule>> cluster, Map<String, Map<String, List<PolicyRule>>> namespaced) {
+    /**
+     * Rules granted per subject key ({@code User:<name>} or {@code Group:<name>}): cluster-wide, and per namespace;
+     * and each ClusterRole's rules, aggregation resolved.
+     */
+    private record Index(long generation, Map<String, List<PolicyRule>> cluster, Map<String, Map<String, List<PolicyRule>>> namespaced,
+                         Map<String, List<PolicyRule>> clusterRoleRules) {
     }
 
     @Override
@@ -90,7 +94,7 @@ public final class RbacAuthorizer implements Authorizer, RuleResolver {
     /** The rules a binding's roleRef grants: a Role of {@code namespace}, or a ClusterRole with its aggregation resolved. */
     public List<PolicyRule> rulesOfRole(String kind, String namespace, String name) {
         if (kind.equals("ClusterRole")) {
-            return clusterRoleRules(clusterRoles.list()).getOrDefault(name, List.of());
+            return current().clusterRoleRules().getOrDefault(name, List.of());
         }
         return roles.get(namespace, name).map(RbacAuthorizer::rulesOf).orElse(List.of());
     }
@@ -153,7 +157,7 @@ public final class RbacAuthorizer implements Authorizer, RuleResolver {
                 grant(namespaced.computeIfAbsent(ns, k -> new HashMap<>()), b, rules);
             }
         }
-        return new Index(generation, cluster, namespaced);
+        return new Index(generation, cluster, namespaced, clusterRoleRules);
     }
 
     private static void grant(Map<String, List<PolicyRule>> grants, ObjectNode binding, List<PolicyRule> rules) {

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.ProtoMessage;
 import io.kubej.apiserver.authentication.TokenAuthenticator;
-import io.kubej.apiserver.authentication.UserInfo;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.SimpleStrategy;
 import java.util.List;
@@ -33,7 +32,7 @@ public final class AuthenticationResources {
                 Resource.builder(GROUP, "v1", "SelfSubjectReview").clusterScoped().model(SelfSubjectReview.class).protobuf(ProtoMessage.of().objectMeta().decoder())
                         .strategy(SimpleStrategy.builder().build())
                         .review((review, user, ns) -> {
-                            Json.obj(review, "status").set("userInfo", userInfo(user));
+                            Json.obj(review, "status").set("userInfo", user.toJson());
                             return review;
                         }).build(),
                 Resource.builder(GROUP, "v1", "TokenReview").clusterScoped().model(TokenReview.class)
@@ -57,28 +56,9 @@ public final class AuthenticationResources {
             status.put("error", "token is not valid");
             return review;
         }
-        status.set("user", userInfo(result.get().user()));
+        status.set("user", result.get().user().toJson());
         var auds = status.putArray("audiences");
         result.get().audiences().forEach(auds::add);
         return review;
-    }
-
-    /** authentication/v1 UserInfo. */
-    static ObjectNode userInfo(UserInfo user) {
-        ObjectNode info = Json.object();
-        info.put("username", user.name());
-        if (!user.uid().isEmpty()) {
-            info.put("uid", user.uid());
-        }
-        var groups = info.putArray("groups");
-        user.groups().forEach(groups::add);
-        if (!user.extra().isEmpty()) {
-            ObjectNode extra = info.putObject("extra");
-            user.extra().forEach((k, v) -> {
-                var arr = extra.putArray(k);
-                v.forEach(arr::add);
-            });
-        }
-        return info;
     }
 }
