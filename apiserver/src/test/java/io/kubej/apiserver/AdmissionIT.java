@@ -75,6 +75,8 @@ class AdmissionIT {
     @Test
     void computeQuotasNeedRequests() {
         String ns = namespaceWithDefaultAccount();
+        // admitted before the quota existed, without requests: counted as zero, never a reason to refuse others
+        api.client.pods().inNamespace(ns).resource(pod("before")).create();
         api.client.resourceQuotas().inNamespace(ns).resource(new ResourceQuotaBuilder().withNewMetadata().withName("cpu").endMetadata()
                 .withNewSpec().withHard(Map.of("requests.cpu", new Quantity("1"))).endSpec().build()).create();
         assertThatThrownBy(() -> api.client.pods().inNamespace(ns).resource(pod("no-requests")).create())

@@ -61,7 +61,7 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
                 log.warn("ResourceQuota {}/{} has scopes, which kubej does not enforce yet", a.namespace(), quota.path("metadata").path("name").asText());
                 continue;
             }
-            Map<String, BigDecimal> delta = usage(a.resource(), a.object(), quota.path("spec").path("hard"));
+            Map<String, BigDecimal> delta = usage(a.resource(), a.object(), quota.path("spec").path("hard"), true);
             if (!delta.isEmpty()) {
                 charge(a, quota.path("metadata").path("name").asText(), delta);
             }
@@ -100,8 +100,12 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
         });
     }
 
-    /** What one object adds to each of the quota's limited resources (only those it limits). */
-    static Map<String, BigDecimal> usage(Resource resource, ObjectNode object, JsonNode hard) {
+    /**
+     * What one object adds to each of the quota's limited resources (only those it limits).
+     *
+     * @param strict a new pod must say what a compute quota limits (refused otherwise); one already stored counts 0 for it
+     */
+    static Map<String, BigDecimal> usage(Resource resource, ObjectNode object, JsonNode hard, boolean strict) {
         Map<String, BigDecimal> out = new LinkedHashMap<>();
         String plural = resource.plural();
         String group = resource.group();
@@ -125,7 +129,7 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
         if (group.isEmpty() && plural.equals("pods") && !terminal(resource, object)) {
             for (String name : List.of("requests.cpu", "cpu", "requests.memory", "memory", "limits.cpu", "limits.memory")) {
                 if (hard.has(name)) {
-                    out.put(name, podCompute(object, name));
+                    out.put(name, podCompute(object, name, strict));
                 }
             }
         }
@@ -138,7 +142,7 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
     }
 
     /** The sum over the pod's containers; a container that does not say is refused, as upstream. */
-    private static BigDecimal podCompute(ObjectNode pod, String name) {
+    private static BigDecimal podCompute(ObjectNode pod, String name, boolean strict) {
         String kind = name.startsWith("limits.") ? "limits" : "requests";
         String resourceName = name.contains(".") ? name.substring(name.indexOf('.') + 1) : name;
         BigDecimal sum = BigDecimal.ZERO;
@@ -146,6 +150,9 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
             JsonNode q = c.path("resources").path(kind).path(resourceName);
             if (q.isMissingNode() && kind.equals("requests")) {
                 q = c.path("resources").path("limits").path(resourceName); // requests default to limits
+            }
+            if (q.isMissingNode() && !strict) {
+                continue;
             }
             if (q.isMissingNode()) {
                 throw StatusError.forbiddenOn("", "pods", pod.path("metadata").path("name").asText(), "failed quota: must specify " + name);
@@ -155,26 +162,32 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
         return sum;
     }
 
-    /** Current usage of each limited resource, counted from what the namespace holds now. */
+    /**
+     * Current usage of each limited resource, counted from what the namespace holds now: each
+     * store listed once, each object's usage computed once. An object admitted before the quota
+     * may lack a request the quota limits; it counts as zero there, as upstream's evaluator does.
+     */
     private Map<String, BigDecimal> countUsed(String namespace, JsonNode hard) {
-        Map<String, BigDecimal> used = new LinkedHashMap<>();
-        Map<String, List<ObjectNode>> listed = new LinkedHashMap<>();
+        Map<String, List<String>> namesByStore = new LinkedHashMap<>();
         hard.fieldNames().forEachRemaining(name -> {
             String[] groupResource = storeOf(name);
-            if (groupResource == null) {
-                return;
+            if (groupResource != null) {
+                namesByStore.computeIfAbsent(groupResource[0] + "/" + groupResource[1], k -> new ArrayList<>()).add(name);
             }
-            List<ObjectNode> objects = listed.computeIfAbsent(groupResource[0] + "/" + groupResource[1],
-                    k -> stores.apply(groupResource[0], groupResource[1]).list(namespace, ListOptions.everything()).items());
-            Resource r = stores.apply(groupResource[0], groupResource[1]).resource();
-            BigDecimal total = BigDecimal.ZERO;
-            for (ObjectNode o : objects) {
+        });
+        Map<String, BigDecimal> used = new LinkedHashMap<>();
+        namesByStore.forEach((groupResource, names) -> {
+            names.forEach(n -> used.put(n, BigDecimal.ZERO));
+            String[] gr = groupResource.split("/", 2);
+            Store store = stores.apply(gr[0], gr[1]);
+            Resource r = store.resource();
+            for (ObjectNode o : store.list(namespace, ListOptions.everything()).items()) {
                 if (o.path("metadata").has("deletionTimestamp") && r.plural().equals("pods")) {
                     continue;
                 }
-                total = total.add(usage(r, o, hard).getOrDefault(name, BigDecimal.ZERO));
+                Map<String, BigDecimal> counted = usage(r, o, hard, false);
+                names.forEach(n -> used.merge(n, counted.getOrDefault(n, BigDecimal.ZERO), BigDecimal::add));
             }
-            used.put(name, total);
         });
         return used;
     }
