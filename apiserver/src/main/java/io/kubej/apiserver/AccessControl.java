@@ -98,7 +98,7 @@ final class AccessControl implements AutoCloseable {
         }
         authenticators.add(new BearerTokenAuthenticator(tokens, apiAudiences));
         this.authenticator = Authenticator.union(authenticators);
-        this.tokenRequests = tokenRequests(flags, issuers, lookup);
+        this.tokenRequests = tokenRequests(flags, issuers, apiAudiences, lookup);
     }
 
     private static List<String> modes(String flag) {
@@ -128,7 +128,8 @@ final class AccessControl implements AutoCloseable {
         return new ServiceAccountTokenAuthenticator(issuers, keys, lookup, Clock.systemUTC());
     }
 
-    private static TokenRequestSubresource tokenRequests(KubeApiserver flags, List<String> issuers, ObjectLookup lookup) throws IOException {
+    private static TokenRequestSubresource tokenRequests(KubeApiserver flags, List<String> issuers, List<String> apiAudiences,
+                                                         ObjectLookup lookup) throws IOException {
         if (flags.serviceAccountSigningKeyFile == null) {
             return TokenRequestSubresource.unconfigured();
         }
@@ -137,8 +138,7 @@ final class AccessControl implements AutoCloseable {
         }
         Path key = flags.serviceAccountSigningKeyFile.toPath();
         TokenGenerator generator = new TokenGenerator(issuers.get(0), ServiceAccountKeys.privateKey(key), ServiceAccountKeys.publicKeyOfPrivate(key));
-        List<String> audiences = flags.apiAudiences != null && !flags.apiAudiences.isEmpty() ? flags.apiAudiences : issuers;
-        return new TokenRequestSubresource(generator, audiences, lookup, Clock.systemUTC());
+        return new TokenRequestSubresource(generator, apiAudiences, lookup, Clock.systemUTC());
     }
 
     Authenticator authenticator() {
@@ -204,56 +204,57 @@ final class AccessControl implements AutoCloseable {
     }
 
     /**
-     * The admission plugins kubej has, in upstream's fixed order (the order of
+     * The admission plugins kubej has, in upstream's fixed order: the mutating ones, then the
+     * webhooks, then ResourceQuota last, so that only what every other plugin admitted is charged.
+     */
+    static final List<String> ADMISSION_PLUGINS = List.of("NamespaceLifecycle", "LimitRanger", "ServiceAccount", "NodeRestriction",
+            "PodSecurity", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", MutatingAdmissionWebhook.NAME,
+            ValidatingAdmissionWebhook.NAME, "ResourceQuota");
+
+    /**
+     * The enabled plugins of {@link #ADMISSION_PLUGINS}, in its order (the order of
      * {@code --enable-admission-plugins} does not matter, as upstream documents). RBAC's
      * escalation check is not a plugin upstream but part of the RBAC kinds' storage; it runs
      * here whenever RBAC is on.
      */
     List<AdmissionPlugin> admissionPlugins(ResourceRegistry registry, Set<String> enabled) {
         List<AdmissionPlugin> plugins = new ArrayList<>();
-        var namespaces = registry.store("", "namespaces");
-        var pods = registry.store("", "pods");
-        if (enabled.contains("NamespaceLifecycle")) {
-            plugins.add(new NamespaceLifecycle(name -> namespaces.findQuickly(null, name)));
-        }
-        if (enabled.contains("LimitRanger")) {
-            var limitRanges = registry.store("", "limitranges");
-            plugins.add(new LimitRanger(ns -> limitRanges.list(ns, ListOptions.everything()).items()));
-        }
-        if (enabled.contains("ServiceAccount")) {
-            var serviceAccounts = registry.store("", "serviceaccounts");
-            plugins.add(new ServiceAccountAdmission(serviceAccounts::findQuickly));
-        }
-        if (enabled.contains("NodeRestriction")) {
-            plugins.add(new NodeRestriction(pods::findQuickly));
-        }
-        if (enabled.contains("PodSecurity")) {
-            plugins.add(new PodSecurity(name -> namespaces.findQuickly(null, name)));
-        }
-        if (enabled.contains("Priority")) {
-            var classes = registry.store("scheduling.k8s.io", "priorityclasses");
-            plugins.add(new Priority(name -> classes.findQuickly(null, name), () -> classes.list(null, ListOptions.everything()).items()));
-        }
-        if (enabled.contains("DefaultTolerationSeconds")) {
-            plugins.add(new DefaultTolerationSeconds());
-        }
-        if (enabled.contains("DefaultStorageClass")) {
-            var storageClasses = registry.store("storage.k8s.io", "storageclasses");
-            plugins.add(new DefaultStorageClass(() -> storageClasses.list(null, ListOptions.everything()).items()));
-        }
-        if (enabled.contains(MutatingAdmissionWebhook.NAME)) {
-            plugins.add(AdmissionWebhooks.mutating(registry, informers::add)); // after the other mutating plugins
-        }
-        if (enabled.contains(ValidatingAdmissionWebhook.NAME)) {
-            plugins.add(AdmissionWebhooks.validating(registry, informers::add)); // near the end, before ResourceQuota
-        }
-        if (rbac != null) {
-            plugins.add(new EscalationCheck(authorizer(), ruleResolver(), rbac));
-        }
-        if (enabled.contains("ResourceQuota")) { // last, as upstream: only what every other plugin admitted is charged
-            plugins.add(new ResourceQuotaAdmission(registry.store("", "resourcequotas"), registry::store));
+        for (String name : ADMISSION_PLUGINS) {
+            if (name.equals("ResourceQuota") && rbac != null) {
+                plugins.add(new EscalationCheck(authorizer(), ruleResolver(), rbac));
+            }
+            if (enabled.contains(name)) {
+                plugins.add(admissionPlugin(name, registry));
+            }
         }
         return plugins;
+    }
+
+    private AdmissionPlugin admissionPlugin(String name, ResourceRegistry registry) {
+        var namespaces = registry.store("", "namespaces");
+        return switch (name) {
+            case "NamespaceLifecycle" -> new NamespaceLifecycle(ns -> namespaces.findQuickly(null, ns));
+            case "LimitRanger" -> {
+                var limitRanges = registry.store("", "limitranges");
+                yield new LimitRanger(ns -> limitRanges.list(ns, ListOptions.everything()).items());
+            }
+            case "ServiceAccount" -> new ServiceAccountAdmission(registry.store("", "serviceaccounts")::findQuickly);
+            case "NodeRestriction" -> new NodeRestriction(registry.store("", "pods")::findQuickly);
+            case "PodSecurity" -> new PodSecurity(ns -> namespaces.findQuickly(null, ns));
+            case "Priority" -> {
+                var classes = registry.store("scheduling.k8s.io", "priorityclasses");
+                yield new Priority(n -> classes.findQuickly(null, n), () -> classes.list(null, ListOptions.everything()).items());
+            }
+            case "DefaultTolerationSeconds" -> new DefaultTolerationSeconds();
+            case "DefaultStorageClass" -> {
+                var storageClasses = registry.store("storage.k8s.io", "storageclasses");
+                yield new DefaultStorageClass(() -> storageClasses.list(null, ListOptions.everything()).items());
+            }
+            case MutatingAdmissionWebhook.NAME -> AdmissionWebhooks.mutating(registry, informers::add);
+            case ValidatingAdmissionWebhook.NAME -> AdmissionWebhooks.validating(registry, informers::add);
+            case "ResourceQuota" -> new ResourceQuotaAdmission(registry.store("", "resourcequotas"), registry::store);
+            default -> throw new IllegalStateException("no admission plugin " + name);
+        };
     }
 
     @Override

@@ -142,9 +142,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
             "CertificateSigning", "ClusterTrustBundleAttest", "CertificateSubjectRestriction", "DefaultIngressClass",
             "MutatingAdmissionWebhook", "ValidatingAdmissionPolicy", "ValidatingAdmissionWebhook", "ResourceQuota");
     /** The admission plugins kubej implements so far. */
-    static final java.util.Set<String> IMPLEMENTED_ADMISSION_PLUGINS = java.util.Set.of("NamespaceLifecycle", "LimitRanger", "ServiceAccount",
-            "NodeRestriction", "PodSecurity", "Priority", "DefaultTolerationSeconds", "DefaultStorageClass", "ResourceQuota",
-            "MutatingAdmissionWebhook", "ValidatingAdmissionWebhook");
+    static final java.util.Set<String> IMPLEMENTED_ADMISSION_PLUGINS = java.util.Set.copyOf(AccessControl.ADMISSION_PLUGINS);
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeApiserver()).execute(args));
