@@ -1,6 +1,7 @@
 package io.kubej.controller;
 
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubej.client.cache.Caches;
 import io.kubej.client.workqueue.WorkQueue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,13 +42,7 @@ public abstract class KeyedController implements Controller {
     }
 
     private void waitForCacheSync(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!informers.stream().allMatch(SharedIndexInformer::hasSynced)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name() + ": caches did not sync within " + timeout);
-            }
-            Thread.sleep(50);
-        }
+        Caches.waitForCacheSync(name(), timeout, informers);
         log.info("Caches are synced for {}", name());
     }
 

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import io.kubej.client.Clients;
 import io.kubej.client.leaderelection.LeaderElection;
@@ -50,14 +49,36 @@ import picocli.CommandLine;
         description = "Runs the ReplicaSet, Deployment, endpoints, garbage-collector, namespace and service-account controllers.")
 public final class KubeControllerManager implements Component, Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(KubeControllerManager.class);
-    /** Controllers kubej has, by upstream name; the second name is the alias --controllers also accepts. */
-    static final List<List<String>> KNOWN = List.of(
-            List.of("replicaset-controller", "replicaset"),
-            List.of("deployment-controller", "deployment"),
-            List.of("endpoints-controller", "endpoint"),
-            List.of("garbage-collector-controller", "garbagecollector"),
-            List.of("namespace-controller", "namespace"),
-            List.of("serviceaccount-controller", "serviceaccount"));
+    /**
+     * Every controller kubej has, in upstream's names, each built from the shared
+     * {@link ControllerContext}. This list is the only place a controller is registered:
+     * {@code --controllers} and start-up both read it.
+     */
+    static final List<ControllerDescriptor> DESCRIPTORS = List.of(
+            new ControllerDescriptor("replicaset-controller", List.of("replicaset"),
+                    ctx -> new ReplicaSetController(ctx.clientFor("replicaset-controller"),
+                            ctx.informer(ReplicaSet.class), ctx.informer(Pod.class)),
+                    o -> o.concurrentReplicaSetSyncs),
+            new ControllerDescriptor("deployment-controller", List.of("deployment"),
+                    ctx -> new DeploymentController(ctx.clientFor("deployment-controller"),
+                            ctx.informer(Deployment.class), ctx.informer(ReplicaSet.class), ctx.informer(Pod.class)),
+                    o -> o.concurrentDeploymentSyncs),
+            new ControllerDescriptor("endpoints-controller", List.of("endpoint"),
+                    ctx -> new EndpointsController(ctx.clientFor("endpoint-controller"),
+                            ctx.informer(Service.class), ctx.informer(Pod.class), ctx.informer(Endpoints.class)),
+                    o -> o.concurrentEndpointSyncs),
+            new ControllerDescriptor("garbage-collector-controller", List.of("garbagecollector"),
+                    ctx -> new GarbageCollector(ctx.clientFor("generic-garbage-collector"),
+                            ctx.informer(Pod.class), ctx.informer(ReplicaSet.class), List.of(ctx.informer(Deployment.class))),
+                    o -> o.concurrentGcSyncs),
+            new ControllerDescriptor("namespace-controller", List.of("namespace"),
+                    ctx -> new NamespaceController(ctx.clientFor("namespace-controller"), ctx.informer(Namespace.class)),
+                    o -> o.concurrentNamespaceSyncs),
+            new ControllerDescriptor("serviceaccount-controller", List.of("serviceaccount"),
+                    ctx -> new ServiceAccountsController(ctx.clientFor("service-account-controller"),
+                            ctx.clientFor("root-ca-cert-publisher"), ctx.informer(Namespace.class),
+                            ctx.informer(ServiceAccount.class), ctx.informer(ConfigMap.class), ctx.options().rootCa()),
+                    o -> 1));
 
     @Mixin
     GoOnlyFlags goFlags = new GoOnlyFlags();
@@ -186,44 +207,15 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     synchronized void startControllers() {
         log.info("starting controllers: {}", controllers);
         informers = client.informers();
-        SharedIndexInformer<Pod> pods = informers.sharedIndexInformerFor(Pod.class, 0);
-        SharedIndexInformer<ReplicaSet> replicaSets = informers.sharedIndexInformerFor(ReplicaSet.class, 0);
-        SharedIndexInformer<Service> services = informers.sharedIndexInformerFor(Service.class, 0);
-        SharedIndexInformer<Endpoints> endpoints = informers.sharedIndexInformerFor(Endpoints.class, 0);
-        SharedIndexInformer<Deployment> deployments = informers.sharedIndexInformerFor(Deployment.class, 0);
-
+        ControllerContext context = new ControllerContext(informers, client, this::clientFor, this);
         List<Runnable> runs = new ArrayList<>();
-        if (enabled("replicaset-controller")) {
-            Controller c = new ReplicaSetController(clientFor("replicaset-controller"), replicaSets, pods);
-            running.add(c);
-            runs.add(() -> run(c, concurrentReplicaSetSyncs, cacheSyncTimeout));
-        }
-        if (enabled("deployment-controller")) {
-            Controller c = new DeploymentController(clientFor("deployment-controller"), deployments, replicaSets, pods);
-            running.add(c);
-            runs.add(() -> run(c, concurrentDeploymentSyncs, cacheSyncTimeout));
-        }
-        if (enabled("endpoints-controller")) {
-            Controller c = new EndpointsController(clientFor("endpoint-controller"), services, pods, endpoints);
-            running.add(c);
-            runs.add(() -> run(c, concurrentEndpointSyncs, cacheSyncTimeout));
-        }
-        if (enabled("garbage-collector-controller")) {
-            Controller c = new GarbageCollector(clientFor("generic-garbage-collector"), pods, replicaSets, List.of(deployments));
-            running.add(c);
-            runs.add(() -> run(c, concurrentGcSyncs, cacheSyncTimeout));
-        }
-        if (enabled("namespace-controller")) {
-            Controller c = new NamespaceController(clientFor("namespace-controller"), informers.sharedIndexInformerFor(Namespace.class, 0));
-            running.add(c);
-            runs.add(() -> run(c, concurrentNamespaceSyncs, cacheSyncTimeout));
-        }
-        if (enabled("serviceaccount-controller")) {
-            Controller c = new ServiceAccountsController(clientFor("service-account-controller"), clientFor("root-ca-cert-publisher"),
-                    informers.sharedIndexInformerFor(Namespace.class, 0), informers.sharedIndexInformerFor(ServiceAccount.class, 0),
-                    informers.sharedIndexInformerFor(ConfigMap.class, 0), rootCa());
-            running.add(c);
-            runs.add(() -> run(c, 1, cacheSyncTimeout));
+        for (ControllerDescriptor d : DESCRIPTORS) {
+            if (enabled(d.name())) {
+                Controller c = d.constructor().apply(context);
+                running.add(c);
+                int workers = d.workers().applyAsInt(this);
+                runs.add(() -> run(c, workers, cacheSyncTimeout));
+            }
         }
         informers.startAllRegisteredInformers();
         // each controller waits for its own caches before its workers start
@@ -231,7 +223,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     }
 
     /** --root-ca-file's contents, or null (nothing is published then). */
-    private String rootCa() {
+    String rootCa() {
         if (rootCaFile == null) {
             return null;
         }
@@ -284,18 +276,19 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
     /** Upstream's --controllers rule: explicit "foo" / "-foo" win, else "*" decides. */
     boolean enabled(String controller) {
-        Set<String> names = KNOWN.stream().filter(n -> n.contains(controller)).findFirst()
-                .map(Set::copyOf).orElse(Set.of(controller));
+        ControllerDescriptor d = descriptor(controller);
         for (String c : controllers) {
             String name = c.trim();
-            if (name.startsWith("-") && names.contains(name.substring(1))) {
-                return false;
-            }
-            if (names.contains(name)) {
-                return true;
+            boolean names = d == null ? name.replaceFirst("^-", "").equals(controller) : d.isNamed(name.replaceFirst("^-", ""));
+            if (names) {
+                return !name.startsWith("-");
             }
         }
         return controllers.stream().anyMatch(c -> c.trim().equals("*"));
+    }
+
+    private static ControllerDescriptor descriptor(String name) {
+        return DESCRIPTORS.stream().filter(d -> d.isNamed(name)).findFirst().orElse(null);
     }
 
     private void warnNotHonoured() {
@@ -311,7 +304,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         GoOnlyFlags.warnIgnored("--requestheader-client-ca-file", requestheaderClientCaFile, "kubej serves /healthz and /metrics over plain HTTP");
         for (String c : controllers) {
             String name = c.trim().replaceFirst("^-", "");
-            if (!name.equals("*") && KNOWN.stream().noneMatch(n -> n.contains(name))) {
+            if (!name.equals("*") && descriptor(name) == null) {
                 log.warn("--controllers: {} is not implemented in kubej and will not run", name);
             }
         }

@@ -7,29 +7,37 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.impl.cache.CacheImpl;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An API server stub that answers every request with one HTTP status and records what was
- * asked ("METHOD /path"), for testing how a controller's sync handles API failures.
+ * asked ("METHOD /path"), for testing how a controller's sync handles API failures. Requests
+ * given an {@link #answer} get that object with 200 instead.
  */
 public final class StubApiServer implements AutoCloseable {
     private final HttpServer server;
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, String> answers = new ConcurrentHashMap<>();
     private final KubernetesClient client;
 
     public StubApiServer(int status) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-            byte[] body = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + status + "}")
+            String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            requests.add(request);
+            String answer = answers.get(request);
+            byte[] body = (answer != null ? answer
+                    : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":" + status + "}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, body.length);
+            exchange.sendResponseHeaders(answer != null ? 200 : status, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
@@ -37,6 +45,12 @@ public final class StubApiServer implements AutoCloseable {
         client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
                 .withMasterUrl("http://127.0.0.1:" + server.getAddress().getPort())
                 .withRequestRetryBackoffLimit(0).build()).build();
+    }
+
+    /** Answers {@code request} ("GET /api/v1/...") with {@code obj} and 200. */
+    public StubApiServer answer(String request, HasMetadata obj) {
+        answers.put(request, Serialization.asJson(obj));
+        return this;
     }
 
     public KubernetesClient client() {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.kubej.client.cache.Caches;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubej.client.record.EventRecorder;
 import io.kubej.scheduler.framework.CycleState;
@@ -190,13 +191,7 @@ public final class Scheduler implements AutoCloseable {
      * loop. Throws {@link IllegalStateException} if the caches do not sync in time.
      */
     public void run(Duration cacheSyncTimeout) throws InterruptedException {
-        long deadline = System.nanoTime() + cacheSyncTimeout.toNanos();
-        while (!informers.stream().allMatch(SharedIndexInformer::hasSynced)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("scheduler caches did not sync within " + cacheSyncTimeout);
-            }
-            Thread.sleep(50);
-        }
+        Caches.waitForCacheSync("scheduler", cacheSyncTimeout, informers);
         running = true;
         // upstream flushes backoffQ every 1 s and old unschedulable pods every 30 s
         housekeeping.scheduleWithFixedDelay(queue::flush, 1, 1, TimeUnit.SECONDS);

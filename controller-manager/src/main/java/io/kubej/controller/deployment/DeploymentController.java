@@ -2,7 +2,6 @@ package io.kubej.controller.deployment;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -17,6 +16,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Lister;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubej.client.record.EventRecorder;
+import io.kubej.controller.ControllerRefManager;
 import io.kubej.controller.KeyedController;
 import io.kubej.controller.Keys;
 import io.kubej.controller.LabelSelectors;
@@ -56,7 +56,6 @@ import java.util.Set;
 public final class DeploymentController extends KeyedController {
     public static final String NAME = "deployment-controller";
     private static final String KIND = "Deployment";
-    private static final String API_VERSION = "apps/v1";
     /** Deployment annotations not copied to its ReplicaSets (upstream skips the same). */
     private static final Set<String> NOT_COPIED = Set.of("kubectl.kubernetes.io/last-applied-configuration",
             DeploymentSpecs.REVISION, DeploymentSpecs.REVISION_HISTORY, DeploymentSpecs.DESIRED_REPLICAS, DeploymentSpecs.MAX_REPLICAS);
@@ -206,55 +205,15 @@ public final class DeploymentController extends KeyedController {
      * match its selector. Matching is on the ReplicaSet's own labels.
      */
     private List<ReplicaSet> claimReplicaSets(Deployment d) {
-        List<ReplicaSet> owned = new ArrayList<>();
-        String uid = d.getMetadata().getUid();
-        boolean deleting = d.getMetadata().getDeletionTimestamp() != null;
-        for (ReplicaSet rs : rsLister.namespace(d.getMetadata().getNamespace()).list()) {
-            boolean selected = LabelSelectors.matches(d.getSpec().getSelector(), rs.getMetadata().getLabels());
-            OwnerReference ref = PodUtil.controllerRef(rs).orElse(null);
-            if (ref != null) {
-                if (!Objects.equals(ref.getUid(), uid)) {
-                    continue;
-                }
-                if (selected || deleting) {
-                    owned.add(rs);
-                } else {
-                    ReplicaSet copy = Serialization.clone(rs);
-                    copy.getMetadata().getOwnerReferences().removeIf(r -> Objects.equals(r.getUid(), uid));
-                    updateIgnoringGone(copy);
-                    log.info("Deployment {} released replica set {}", Keys.of(d), rs.getMetadata().getName());
-                }
-            } else if (selected && !deleting && rs.getMetadata().getDeletionTimestamp() == null) {
-                ReplicaSet copy = Serialization.clone(rs);
-                List<OwnerReference> refs = copy.getMetadata().getOwnerReferences() == null
-                        ? new ArrayList<>() : new ArrayList<>(copy.getMetadata().getOwnerReferences());
-                refs.add(controllerRef(d));
-                copy.getMetadata().setOwnerReferences(refs);
-                ReplicaSet adopted = updateIgnoringGone(copy);
-                if (adopted != null) {
-                    log.info("Deployment {} adopted replica set {}", Keys.of(d), rs.getMetadata().getName());
-                    owned.add(adopted);
-                }
-            }
-        }
-        return owned;
-    }
-
-    private ReplicaSet updateIgnoringGone(ReplicaSet rs) {
-        try {
-            return client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).resource(rs).update();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                return null;
-            }
-            throw e;
-        }
+        String ns = d.getMetadata().getNamespace();
+        String name = d.getMetadata().getName();
+        return new ControllerRefManager<ReplicaSet>(client, d, d.getSpec().getSelector(),
+                () -> client.apps().deployments().inNamespace(ns).withName(name).get())
+                .claim(rsLister.namespace(ns).list());
     }
 
     static OwnerReference controllerRef(Deployment d) {
-        return new OwnerReferenceBuilder().withApiVersion(API_VERSION).withKind(KIND)
-                .withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid())
-                .withController(true).withBlockOwnerDeletion(true).build();
+        return ControllerRefManager.controllerRef(d);
     }
 
     /** The oldest owned ReplicaSet whose template is the Deployment's (upstream: FindNewReplicaSet). */

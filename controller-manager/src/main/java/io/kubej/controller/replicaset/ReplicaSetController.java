@@ -1,9 +1,7 @@
 package io.kubej.controller.replicaset;
 
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetConditionBuilder;
@@ -18,6 +16,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubej.client.record.EventRecorder;
 import io.kubej.controller.ActivePodsWithRanks;
 import io.kubej.controller.ControllerExpectations;
+import io.kubej.controller.ControllerRefManager;
+import io.kubej.controller.PodControl;
 import io.kubej.controller.KeyedController;
 import io.kubej.controller.Keys;
 import io.kubej.controller.LabelSelectors;
@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,13 +58,13 @@ public final class ReplicaSetController extends KeyedController {
     /** Upstream's SlowStartInitialBatchSize. */
     static final int SLOW_START_INITIAL_BATCH_SIZE = 1;
     private static final String KIND = "ReplicaSet";
-    private static final String API_VERSION = "apps/v1";
 
     private final KubernetesClient client;
     private final Lister<ReplicaSet> rsLister;
     private final Lister<Pod> podLister;
     private final ControllerExpectations expectations = new ControllerExpectations();
     private final EventRecorder recorder;
+    private final PodControl podControl;
     private final ExecutorService apiCalls = Executors.newVirtualThreadPerTaskExecutor();
 
     public ReplicaSetController(KubernetesClient client, SharedIndexInformer<ReplicaSet> rsInformer,
@@ -75,6 +74,7 @@ public final class ReplicaSetController extends KeyedController {
         this.rsLister = new Lister<>(rsInformer.getIndexer());
         this.podLister = new Lister<>(podInformer.getIndexer());
         this.recorder = new EventRecorder(client, "replicaset-controller");
+        this.podControl = new PodControl(client, recorder);
         rsInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(ReplicaSet rs) {
@@ -216,82 +216,15 @@ public final class ReplicaSetController extends KeyedController {
 
     /**
      * Upstream's PodControllerRefManager.ClaimPods: the pods this ReplicaSet owns after adopting
-     * matching orphans and releasing owned pods that no longer match.
+     * matching orphans and releasing owned pods that no longer match. A failed adoption fails
+     * the sync (retried): counting the pod as missing would create a replacement for a pod
+     * that still runs.
      */
     private List<Pod> claimPods(ReplicaSet rs, List<Pod> pods) {
-        List<Pod> owned = new ArrayList<>();
-        String uid = rs.getMetadata().getUid();
-        boolean rsDeleting = rs.getMetadata().getDeletionTimestamp() != null;
-        for (Pod pod : pods) {
-            boolean selected = LabelSelectors.matches(rs.getSpec().getSelector(), pod.getMetadata().getLabels());
-            OwnerReference ref = PodUtil.controllerRef(pod).orElse(null);
-            if (ref != null) {
-                if (!Objects.equals(ref.getUid(), uid)) {
-                    continue; // someone else's
-                }
-                if (selected || rsDeleting) {
-                    owned.add(pod);
-                } else {
-                    release(rs, pod);
-                }
-            } else if (selected && !rsDeleting && pod.getMetadata().getDeletionTimestamp() == null) {
-                if (adopt(rs, pod)) {
-                    owned.add(pod);
-                }
-            }
-        }
-        return owned;
-    }
-
-    /**
-     * Adds our controllerRef to an orphan, as an update from the cached copy. If the pod changed
-     * meanwhile (someone else adopted it), the API server answers 409; that, like any other
-     * failure, fails the sync, which is retried: counting the pod as missing would create a
-     * replacement for a pod that still runs. Only a pod that is gone is simply skipped.
-     */
-    private boolean adopt(ReplicaSet rs, Pod pod) {
-        Pod copy = Serialization.clone(pod);
-        List<OwnerReference> refs = copy.getMetadata().getOwnerReferences() == null
-                ? new ArrayList<>() : new ArrayList<>(copy.getMetadata().getOwnerReferences());
-        refs.add(controllerRef(rs));
-        copy.getMetadata().setOwnerReferences(refs);
-        try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).update();
-            log.info("ReplicaSet {} adopted pod {}", Keys.of(rs), pod.getMetadata().getName());
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    /** Removes our controllerRef from a pod the selector no longer matches. */
-    private void release(ReplicaSet rs, Pod pod) {
-        Pod copy = Serialization.clone(pod);
-        List<OwnerReference> refs = new ArrayList<>(copy.getMetadata().getOwnerReferences());
-        refs.removeIf(r -> Objects.equals(r.getUid(), rs.getMetadata().getUid()));
-        copy.getMetadata().setOwnerReferences(refs);
-        try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).update();
-            log.info("ReplicaSet {} released pod {}", Keys.of(rs), pod.getMetadata().getName());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
-        }
-    }
-
-    static OwnerReference controllerRef(ReplicaSet rs) {
-        return new OwnerReferenceBuilder()
-                .withApiVersion(API_VERSION)
-                .withKind(KIND)
-                .withName(rs.getMetadata().getName())
-                .withUid(rs.getMetadata().getUid())
-                .withController(true)
-                .withBlockOwnerDeletion(true)
-                .build();
+        String ns = rs.getMetadata().getNamespace();
+        String name = rs.getMetadata().getName();
+        return new ControllerRefManager<Pod>(client, rs, rs.getSpec().getSelector(),
+                () -> client.apps().replicaSets().inNamespace(ns).withName(name).get()).claim(pods);
     }
 
     /** Creates or deletes the difference between owned pods and spec.replicas; returns an error text or null. */
@@ -337,42 +270,11 @@ public final class ReplicaSetController extends KeyedController {
     }
 
     private void createPod(ReplicaSet rs) {
-        var template = rs.getSpec().getTemplate();
-        Map<String, String> labels = template.getMetadata() == null || template.getMetadata().getLabels() == null
-                ? Map.of() : template.getMetadata().getLabels();
-        Map<String, String> annotations = template.getMetadata() == null || template.getMetadata().getAnnotations() == null
-                ? Map.of() : template.getMetadata().getAnnotations();
-        Pod pod = new PodBuilder()
-                .withNewMetadata()
-                    // the API server appends a random 5-character suffix
-                    .withGenerateName(rs.getMetadata().getName() + "-")
-                    .withNamespace(rs.getMetadata().getNamespace())
-                    .withLabels(new HashMap<>(labels))
-                    .withAnnotations(new HashMap<>(annotations))
-                    .withOwnerReferences(controllerRef(rs))
-                .endMetadata()
-                .withSpec(Serialization.clone(template.getSpec()))
-                .build();
-        try {
-            Pod created = client.pods().inNamespace(rs.getMetadata().getNamespace()).resource(pod).create();
-            recorder.event(rs, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
-        } catch (KubernetesClientException e) {
-            recorder.event(rs, EventRecorder.WARNING, "FailedCreate", "Error creating: " + e.getMessage());
-            throw e;
-        }
+        podControl.createPod(rs.getSpec().getTemplate(), rs);
     }
 
     private void deletePod(ReplicaSet rs, Pod pod) {
-        try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
-            recorder.event(rs, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: " + pod.getMetadata().getName());
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                return; // already gone: the informer will report the deletion
-            }
-            recorder.event(rs, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + e.getMessage());
-            throw e;
-        }
+        podControl.deletePod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), rs);
     }
 
     // ---- status ----

@@ -21,18 +21,22 @@ class ReplicaSetAdoptionTest {
             SharedIndexInformer<ReplicaSet> replicaSets = api.client().apps().replicaSets().inAnyNamespace().runnableInformer(0);
             SharedIndexInformer<Pod> pods = api.client().pods().inAnyNamespace().runnableInformer(0);
             try (ReplicaSetController rsc = new ReplicaSetController(api.client(), replicaSets, pods)) {
-                StubApiServer.cache(replicaSets, new ReplicaSetBuilder()
+                ReplicaSet web = new ReplicaSetBuilder()
                         .withNewMetadata().withNamespace("default").withName("web").withUid("rs-uid").withGeneration(1L).withResourceVersion("5").endMetadata()
                         .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "web").endSelector()
                             .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
                                 .withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec()
                             .endTemplate()
-                        .endSpec().build());
+                        .endSpec().build();
+                StubApiServer.cache(replicaSets, web);
+                // before adopting, the controller re-reads its ReplicaSet: it still exists
+                api.answer("GET /apis/apps/v1/namespaces/default/replicasets/web", web);
                 StubApiServer.cache(pods, Pods.pod("orphan").editMetadata().withResourceVersion("7").endMetadata().build());
 
                 assertThatThrownBy(() -> rsc.syncHandler("default/web")).isInstanceOf(KubernetesClientException.class);
 
-                assertThat(api.requests()).containsExactly("PUT /api/v1/namespaces/default/pods/orphan");
+                assertThat(api.requests()).containsExactly(
+                        "GET /apis/apps/v1/namespaces/default/replicasets/web", "PUT /api/v1/namespaces/default/pods/orphan");
             }
         }
     }

@@ -56,7 +56,7 @@ class ReplicaSetStatusTest {
 
     @Test
     void controllerRefIsControllerAndBlocksOwnerDeletion() {
-        var ref = ReplicaSetController.controllerRef(rs(0));
+        var ref = io.kubej.controller.ControllerRefManager.controllerRef(rs(0));
         assertThat(ref.getController()).isTrue();
         assertThat(ref.getBlockOwnerDeletion()).isTrue();
         assertThat(ref.getKind()).isEqualTo("ReplicaSet");
