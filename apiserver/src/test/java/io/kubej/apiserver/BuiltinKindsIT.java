@@ -382,6 +382,38 @@ class BuiltinKindsIT {
     }
 
     @Test
+    void kubectlDebugAddsAnEphemeralContainerAndAPodsSpecIsOtherwiseFixed() throws Exception {
+        String ns = server.newNamespace();
+        server.client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName("web").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("nginx:1.25")
+                .endContainer().endSpec().build()).create();
+
+        // kubectl debug patches pods/web/ephemeralcontainers (strategic merge) and returns without -it
+        ApiServerUnderTest.Result debug = server.kubectl("-n", ns, "debug", "web", "--image=busybox:1.36", "--target=c",
+                "--container=debugger");
+        assertThat(debug.exit()).as(debug.out()).isZero();
+        JsonNode pod = getJson("-n", ns, "get", "pod", "web");
+        assertThat(pod.at("/spec/ephemeralContainers/0/name").asText()).isEqualTo("debugger");
+        assertThat(pod.at("/spec/ephemeralContainers/0/targetContainerName").asText()).isEqualTo("c");
+        assertThat(pod.at("/spec/ephemeralContainers/0/terminationMessagePolicy").asText()).isEqualTo("File");
+
+        // an ephemeral container is a debugging aid: no ports, and it cannot be taken back
+        String withPorts = "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"debugger\",\"image\":\"busybox:1.36\"},"
+                + "{\"name\":\"two\",\"image\":\"busybox:1.36\",\"ports\":[{\"containerPort\":80}]}]}}";
+        ApiServerUnderTest.Result ports = server.kubectl("-n", ns, "patch", "pod", "web", "--subresource=ephemeralcontainers",
+                "--type=strategic", "-p", withPorts);
+        assertThat(ports.exit()).isNotZero();
+        assertThat(ports.out()).contains("spec.ephemeralContainers[1].ports: Forbidden: cannot be set for an Ephemeral Container");
+
+        // the main resource may change an image, nothing else of the spec
+        ApiServerUnderTest.Result image = server.kubectl("-n", ns, "set", "image", "pod/web", "c=nginx:1.26");
+        assertThat(image.exit()).as(image.out()).isZero();
+        ApiServerUnderTest.Result env = server.kubectl("-n", ns, "set", "env", "pod/web", "A=1");
+        assertThat(env.exit()).isNotZero();
+        assertThat(env.out()).contains("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`");
+    }
+
+    @Test
     void bothEventApisSeeTheSameEventsEachInItsOwnShape() throws Exception {
         String ns = server.newNamespace();
         ApiServerUnderTest.Http core = server.send("POST", "/api/v1/namespaces/" + ns + "/events", "application/json", """

@@ -12,12 +12,15 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -33,13 +36,25 @@ import org.slf4j.LoggerFactory;
  * usage clientAuth). The user is the subject's CommonName, the groups its Organization values;
  * that is why the hard way's admin certificate has O=system:masters and a kubelet's
  * CN=system:node:worker-0, O=system:nodes.
+ *
+ * <p>Path validation costs a signature check per certificate, and a client sends the same chain
+ * on every request of a connection; so, as upstream's verify-options cache does, a chain's
+ * answer is remembered until the earliest expiry in it (a bounded map, cleared when full).
  */
 public final class X509Authenticator implements Authenticator {
     private static final Logger log = LoggerFactory.getLogger(X509Authenticator.class);
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String ANY_USAGE = "2.5.29.37.0";
 
+    /** Enough for every component and user of a cluster; a flood of distinct chains just clears it. */
+    private static final int MAX_CACHED_CHAINS = 1024;
+
     private final Set<TrustAnchor> anchors;
+    private final Map<List<X509Certificate>, Verified> verified = new ConcurrentHashMap<>();
+
+    /** A chain's answer (empty when it was rejected) and until when it holds. */
+    private record Verified(Optional<UserInfo> user, Instant until) {
+    }
 
     public X509Authenticator(Set<TrustAnchor> anchors) {
         this.anchors = Set.copyOf(anchors);
@@ -65,6 +80,20 @@ public final class X509Authenticator implements Authenticator {
         if (chain.isEmpty()) {
             return Optional.empty();
         }
+        Instant now = Instant.now();
+        Verified known = verified.get(chain);
+        if (known != null && now.isBefore(known.until())) {
+            return known.user();
+        }
+        Optional<UserInfo> user = check(chain);
+        if (verified.size() >= MAX_CACHED_CHAINS) {
+            verified.clear();
+        }
+        verified.put(List.copyOf(chain), new Verified(user, earliestExpiry(chain)));
+        return user;
+    }
+
+    private Optional<UserInfo> check(List<X509Certificate> chain) {
         X509Certificate leaf = chain.get(0);
         try {
             verify(chain);
@@ -74,6 +103,23 @@ public final class X509Authenticator implements Authenticator {
             log.debug("client certificate {} rejected: {}", leaf.getSubjectX500Principal(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * Until when an answer about this chain holds: its earliest notAfter. (A chain rejected as
+     * not yet valid is asked again after a minute.)
+     */
+    private static Instant earliestExpiry(List<X509Certificate> chain) {
+        Instant until = Instant.MAX;
+        for (X509Certificate c : chain) {
+            Instant end = c.getNotAfter().toInstant();
+            until = end.isBefore(until) ? end : until;
+            Instant start = c.getNotBefore().toInstant();
+            if (start.isAfter(Instant.now())) {
+                until = Instant.now().plusSeconds(60);
+            }
+        }
+        return until;
     }
 
     /** PKIX path validation against the client CAs: signatures, validity periods, CA constraints. */

@@ -72,6 +72,11 @@ public final class Validation {
         return new Cause("FieldValueForbidden", field, "Forbidden: " + detail);
     }
 
+    /** A reference to something that does not exist (upstream {@code field.NotFound}). */
+    public static Cause notFound(String field, Object value) {
+        return new Cause("FieldValueNotFound", field, "Not found: " + printed(value));
+    }
+
     public static Cause duplicate(String field, Object value) {
         return new Cause("FieldValueDuplicate", field, "Duplicate value: " + printed(value));
     }

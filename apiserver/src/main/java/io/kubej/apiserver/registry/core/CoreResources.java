@@ -22,6 +22,7 @@ import io.kubej.apiserver.registry.core.node.NodeStrategy;
 import io.kubej.apiserver.registry.core.misc.CorePolicyResources;
 import io.kubej.apiserver.registry.core.persistentvolume.PersistentVolumes;
 import io.kubej.apiserver.registry.core.pod.BindingSubresource;
+import io.kubej.apiserver.registry.core.pod.EphemeralContainersSubresource;
 import io.kubej.apiserver.registry.core.pod.EvictionSubresource;
 import io.kubej.apiserver.registry.core.serviceaccount.TokenRequestSubresource;
 import io.kubej.apiserver.registry.core.pod.PodPatchMeta;
@@ -65,7 +66,8 @@ public final class CoreResources {
                                 "spec.serviceAccountName", "status.podIP", "status.nominatedNodeName")
                         .strategy(new PodStrategy()).table(new PodTable()).patchMeta(PodPatchMeta.POD)
                         .subresource(StatusSubresource.INSTANCE).subresource(new BindingSubresource())
-                        .subresource(new EvictionSubresource(budgets)).build(),
+                        .subresource(new EvictionSubresource(budgets))
+                        .subresource(new EphemeralContainersSubresource()).build(),
                 Resource.builder("", "v1", "Node").clusterScoped().shortNames("no").model(Node.class).etcdResource("minions")
                         .fieldLabels("spec.unschedulable").strategy(new NodeStrategy()).table(NodeStrategy.table())
                         .patchMeta(PatchMeta.object()

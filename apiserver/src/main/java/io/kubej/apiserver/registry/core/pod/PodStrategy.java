@@ -57,7 +57,7 @@ public final class PodStrategy implements RESTStrategy {
         }
     }
 
-    private static void applyContainerDefaults(ObjectNode c) {
+    static void applyContainerDefaults(ObjectNode c) {
         String image = c.path("image").asText("");
         String lastPart = image.substring(image.lastIndexOf('/') + 1);
         boolean latest = !lastPart.contains(":") && !image.contains("@") || image.endsWith(":latest");
@@ -103,6 +103,12 @@ public final class PodStrategy implements RESTStrategy {
         List<Cause> causes = new ArrayList<>();
         causes.addAll(Validation.validatePodSpec(pod.get("spec"), "spec"));
         return causes;
+    }
+
+    /** Only images, activeDeadlineSeconds, added tolerations and a negative grace period may change ({@link PodUpdateRules}). */
+    @Override
+    public List<Cause> validateUpdate(ObjectNode pod, ObjectNode old) {
+        return PodUpdateRules.validateUpdate(pod, old);
     }
 
     @Override
