@@ -236,19 +236,19 @@ final class AccessControl implements AutoCloseable {
             case "NamespaceLifecycle" -> new NamespaceLifecycle(ns -> namespaces.findQuickly(null, ns));
             case "LimitRanger" -> {
                 var limitRanges = registry.store("", "limitranges");
-                yield new LimitRanger(ns -> limitRanges.list(ns, ListOptions.everything()).items());
+                yield new LimitRanger(ns -> limitRanges.list(ns, ListOptions.everythingFromCache()).items());
             }
             case "ServiceAccount" -> new ServiceAccountAdmission(registry.store("", "serviceaccounts")::findQuickly);
             case "NodeRestriction" -> new NodeRestriction(registry.store("", "pods")::findQuickly);
             case "PodSecurity" -> new PodSecurity(ns -> namespaces.findQuickly(null, ns));
             case "Priority" -> {
                 var classes = registry.store("scheduling.k8s.io", "priorityclasses");
-                yield new Priority(n -> classes.findQuickly(null, n), () -> classes.list(null, ListOptions.everything()).items());
+                yield new Priority(n -> classes.findQuickly(null, n), () -> classes.list(null, ListOptions.everythingFromCache()).items());
             }
             case "DefaultTolerationSeconds" -> new DefaultTolerationSeconds();
             case "DefaultStorageClass" -> {
                 var storageClasses = registry.store("storage.k8s.io", "storageclasses");
-                yield new DefaultStorageClass(() -> storageClasses.list(null, ListOptions.everything()).items());
+                yield new DefaultStorageClass(() -> storageClasses.list(null, ListOptions.everythingFromCache()).items());
             }
             case MutatingAdmissionWebhook.NAME -> AdmissionWebhooks.mutating(registry, informers::add);
             case ValidatingAdmissionWebhook.NAME -> AdmissionWebhooks.validating(registry, informers::add);

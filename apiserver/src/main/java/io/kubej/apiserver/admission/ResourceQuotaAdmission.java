@@ -55,7 +55,7 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
         if (!a.operation().equals("CREATE") || !a.mainResource() || !a.resource().namespaced() || a.object() == null) {
             return;
         }
-        List<ObjectNode> inNamespace = quotas.list(a.namespace(), ListOptions.everything()).items();
+        List<ObjectNode> inNamespace = quotas.list(a.namespace(), ListOptions.everythingFromCache()).items();
         for (ObjectNode quota : inNamespace) {
             if (quota.path("spec").has("scopes") || quota.path("spec").has("scopeSelector")) {
                 log.warn("ResourceQuota {}/{} has scopes, which kubej does not enforce yet", a.namespace(), quota.path("metadata").path("name").asText());

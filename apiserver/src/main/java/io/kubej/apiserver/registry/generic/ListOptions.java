@@ -21,6 +21,15 @@ public record ListOptions(LabelSelector labels, FieldSelector fields, String res
         return new ListOptions(LabelSelector.everything(), FieldSelector.everything(), "", "", 0, null, false, null);
     }
 
+    /**
+     * Everything, as recent as the watch cache has it ({@code resourceVersion=0}): what admission
+     * plugins read, as upstream's read their informers' listers. An etcd round trip per request
+     * for a list of LimitRanges or ResourceQuotas would cost more than the write it guards.
+     */
+    public static ListOptions everythingFromCache() {
+        return new ListOptions(LabelSelector.everything(), FieldSelector.everything(), "0", "", 0, null, false, null);
+    }
+
     /** A watch without a resourceVersion, or with "0", starts at the current state. */
     public boolean startsFromNow() {
         return resourceVersion == null || resourceVersion.isEmpty() || resourceVersion.equals("0");
