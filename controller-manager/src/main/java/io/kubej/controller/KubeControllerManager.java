@@ -3,11 +3,13 @@ package io.kubej.controller;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import io.kubej.client.Clients;
@@ -18,6 +20,7 @@ import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
 import io.kubej.controller.deployment.DeploymentController;
 import io.kubej.controller.endpoints.EndpointsController;
+import io.kubej.controller.endpointslice.EndpointSliceController;
 import io.kubej.controller.garbagecollector.GarbageCollector;
 import io.kubej.controller.namespace.NamespaceController;
 import io.kubej.controller.replicaset.ReplicaSetController;
@@ -67,6 +70,11 @@ public final class KubeControllerManager implements Component, Callable<Integer>
                     ctx -> new EndpointsController(ctx.clientFor("endpoint-controller"),
                             ctx.informer(Service.class), ctx.informer(Pod.class), ctx.informer(Endpoints.class)),
                     o -> o.concurrentEndpointSyncs),
+            new ControllerDescriptor("endpointslice-controller", List.of("endpointslice"),
+                    ctx -> new EndpointSliceController(ctx.clientFor("endpointslice-controller"),
+                            ctx.informer(Service.class), ctx.informer(Pod.class), ctx.informer(Node.class),
+                            ctx.informer(EndpointSlice.class), ctx.options().maxEndpointsPerSlice),
+                    o -> o.concurrentServiceEndpointSyncs),
             new ControllerDescriptor("garbage-collector-controller", List.of("garbagecollector"),
                     ctx -> new GarbageCollector(ctx.clientFor("generic-garbage-collector"),
                             ctx.informer(Pod.class), ctx.informer(ReplicaSet.class), List.of(ctx.informer(Deployment.class))),
@@ -123,6 +131,13 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
     @Option(names = "--concurrent-endpoint-syncs", defaultValue = "5")
     int concurrentEndpointSyncs = 5;
+
+    @Option(names = "--concurrent-service-endpoint-syncs", defaultValue = "5",
+            description = "workers of the EndpointSlice controller")
+    int concurrentServiceEndpointSyncs = 5;
+
+    @Option(names = "--max-endpoints-per-slice", defaultValue = "100", description = "endpoints in one EndpointSlice at most")
+    int maxEndpointsPerSlice = 100;
 
     @Option(names = "--concurrent-gc-syncs", defaultValue = "20")
     int concurrentGcSyncs = 20;

@@ -64,7 +64,7 @@ public final class EndpointSubsets {
                     .thenComparing(EndpointPort::getPort).thenComparing(EndpointPort::getProtocol));
             boolean ready = publishNotReady || PodUtil.isReady(pod);
             var lists = byPorts.computeIfAbsent(ports, k -> List.of(new ArrayList<>(), new ArrayList<>()));
-            lists.get(ready ? 0 : 1).add(address(pod));
+            lists.get(ready ? 0 : 1).add(address(pod, service));
         }
         List<EndpointSubset> subsets = new ArrayList<>();
         for (var e : byPorts.entrySet()) {
@@ -80,7 +80,7 @@ public final class EndpointSubsets {
     }
 
     /** Upstream's ShouldPodBeInEndpoints: has an IP, is not terminal, is not being deleted. */
-    static boolean shouldBeInEndpoints(Pod pod, boolean includeTerminating) {
+    public static boolean shouldBeInEndpoints(Pod pod, boolean includeTerminating) {
         if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || pod.getStatus().getPodIP().isEmpty()) {
             return false;
         }
@@ -92,7 +92,7 @@ public final class EndpointSubsets {
     }
 
     /** The container port a service port's targetPort names in this pod (upstream: podutil.FindPort). */
-    static OptionalInt resolveTargetPort(Pod pod, ServicePort sp) {
+    public static OptionalInt resolveTargetPort(Pod pod, ServicePort sp) {
         IntOrString target = sp.getTargetPort();
         if (target == null || (target.getIntVal() == null && (target.getStrVal() == null || target.getStrVal().isEmpty()))) {
             return OptionalInt.of(sp.getPort()); // an unset targetPort defaults to port
@@ -118,9 +118,10 @@ public final class EndpointSubsets {
         return OptionalInt.empty();
     }
 
-    private static EndpointAddress address(Pod pod) {
+    private static EndpointAddress address(Pod pod, Service service) {
         return new EndpointAddressBuilder()
                 .withIp(pod.getStatus().getPodIP())
+                .withHostname(hostname(pod, service))
                 .withNodeName(pod.getSpec().getNodeName())
                 .withTargetRef(new ObjectReferenceBuilder()
                         .withKind("Pod")
@@ -129,6 +130,19 @@ public final class EndpointSubsets {
                         .withUid(pod.getMetadata().getUid())
                         .build())
                 .build();
+    }
+
+    /**
+     * The DNS name a pod gets under a headless Service (upstream: endpointutil.ShouldSetHostname):
+     * its spec.hostname, when its spec.subdomain names this Service. That is what makes
+     * {@code web-0.nginx} resolve for a StatefulSet's pods.
+     */
+    public static String hostname(Pod pod, Service service) {
+        String hostname = pod.getSpec().getHostname();
+        boolean named = hostname != null && !hostname.isEmpty()
+                && service.getMetadata().getName().equals(pod.getSpec().getSubdomain())
+                && Objects.equals(service.getMetadata().getNamespace(), pod.getMetadata().getNamespace());
+        return named ? hostname : null;
     }
 
     private static List<EndpointAddress> sortByIp(List<EndpointAddress> addresses) {

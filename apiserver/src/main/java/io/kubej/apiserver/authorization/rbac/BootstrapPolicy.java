@@ -53,6 +53,13 @@ public final class BootstrapPolicy {
                     rule("", "endpoints/restricted", "create"),
                     rule("", "events", EVENTS_WRITE),
                     rule("events.k8s.io", "events", EVENTS_WRITE)),
+            "endpointslice-controller", List.of(
+                    rule("", "services,pods,nodes", "get,list,watch"),
+                    // upstream sets the Services' blockOwnerDeletion refs, hence services/finalizers
+                    rule("", "services/finalizers", "update"),
+                    rule("discovery.k8s.io", "endpointslices", "create,delete,get,list,update"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE)),
             "generic-garbage-collector", List.of(
                     rule("*", "*", "get,list,watch,patch,update,delete"),
                     rule("", "events", EVENTS_WRITE),
