@@ -68,8 +68,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
                             ctx.informer(Service.class), ctx.informer(Pod.class), ctx.informer(Endpoints.class)),
                     o -> o.concurrentEndpointSyncs),
             new ControllerDescriptor("garbage-collector-controller", List.of("garbagecollector"),
-                    ctx -> new GarbageCollector(ctx.clientFor("generic-garbage-collector"),
-                            ctx.informer(Pod.class), ctx.informer(ReplicaSet.class), List.of(ctx.informer(Deployment.class))),
+                    ctx -> new GarbageCollector(ctx.clientFor("generic-garbage-collector"), ctx.client(), ctx.options().gcDiscoveryPeriod),
                     o -> o.concurrentGcSyncs),
             new ControllerDescriptor("namespace-controller", List.of("namespace"),
                     ctx -> new NamespaceController(ctx.clientFor("namespace-controller"), ctx.informer(Namespace.class)),
@@ -158,6 +157,8 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     /** Set when a controller's caches never synced; /healthz then fails until the process exits. */
     private volatile boolean cacheSyncFailed;
     private volatile boolean closed;
+    /** How often the garbage collector reads discovery again to follow new kinds (upstream: 30s, no flag; tests shorten it). */
+    Duration gcDiscoveryPeriod = Duration.ofSeconds(30);
     /** How long each controller waits for its caches (upstream waits indefinitely per controller; kubej gives up). */
     Duration cacheSyncTimeout = Duration.ofMinutes(5);
 
