@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,6 +22,7 @@ import io.kubej.controller.endpoints.EndpointsController;
 import io.kubej.controller.garbagecollector.GarbageCollector;
 import io.kubej.controller.namespace.NamespaceController;
 import io.kubej.controller.replicaset.ReplicaSetController;
+import io.kubej.controller.replicationcontroller.ReplicationManager;
 import io.kubej.controller.serviceaccount.ServiceAccountsController;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +61,10 @@ public final class KubeControllerManager implements Component, Callable<Integer>
                     ctx -> new ReplicaSetController(ctx.clientFor("replicaset-controller"),
                             ctx.informer(ReplicaSet.class), ctx.informer(Pod.class)),
                     o -> o.concurrentReplicaSetSyncs),
+            new ControllerDescriptor("replicationcontroller-controller", List.of("replicationcontroller"),
+                    ctx -> ReplicationManager.newController(ctx.clientFor("replication-controller"),
+                            ctx.informer(ReplicationController.class), ctx.informer(Pod.class)),
+                    o -> o.concurrentRcSyncs),
             new ControllerDescriptor("deployment-controller", List.of("deployment"),
                     ctx -> new DeploymentController(ctx.clientFor("deployment-controller"),
                             ctx.informer(Deployment.class), ctx.informer(ReplicaSet.class), ctx.informer(Pod.class)),
@@ -116,6 +122,9 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
     @Option(names = "--concurrent-replicaset-syncs", defaultValue = "5")
     int concurrentReplicaSetSyncs = 5;
+
+    @Option(names = "--concurrent-rc-syncs", defaultValue = "5")
+    int concurrentRcSyncs = 5;
 
     @Option(names = "--concurrent-deployment-syncs", defaultValue = "5")
     int concurrentDeploymentSyncs = 5;
