@@ -87,6 +87,7 @@ final class GraphBuilder {
             }
             SharedIndexInformer<GenericKubernetesResource> informer =
                     client.genericKubernetesResources(r.context()).inAnyNamespace().runnableInformer(0);
+            informer.itemStore(new MetadataOnlyStore());
             informer.addEventHandler(handlerFor(r));
             informer.start();
             monitors.put(r, informer);

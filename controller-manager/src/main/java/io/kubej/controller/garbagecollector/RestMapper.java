@@ -30,8 +30,11 @@ final class RestMapper {
     private static final Logger log = LoggerFactory.getLogger(RestMapper.class);
     /** Upstream's DefaultIgnoredResources: the GC never follows Events. */
     private static final Set<String> IGNORED = Set.of("/events", "events.k8s.io/events");
-    /** A miss re-reads discovery at most this often (a new CRD, before the periodic refresh). */
-    private static final Duration MIN_REFRESH_ON_MISS = Duration.ofSeconds(1);
+    /**
+     * A miss re-reads discovery at most this often (a CRD defined since the last refresh), so that
+     * references to kinds that do not exist cannot make every retry a full discovery.
+     */
+    private static final Duration MIN_REFRESH_ON_MISS = Duration.ofSeconds(5);
 
     private final KubernetesClient client;
     private volatile Map<String, ResourceMapping> byApiVersionKind = Map.of();
@@ -90,19 +93,27 @@ final class RestMapper {
 
     /**
      * The resource serving {@code kind} in {@code apiVersion}. An unknown one re-reads discovery
-     * (at most once a second) before giving up with {@link RestMappingException}: the kind may be a CRD
+     * (at most once every few seconds) before giving up with {@link RestMappingException}: the kind may be a CRD
      * defined since the last refresh.
      */
     ResourceMapping mapping(String apiVersion, String kind) {
         ResourceMapping m = byApiVersionKind.get(key(apiVersion, kind));
-        if (m == null && System.nanoTime() - lastRefreshNanos > MIN_REFRESH_ON_MISS.toNanos()) {
-            refresh();
+        if (m == null && refreshIfOlderThan(MIN_REFRESH_ON_MISS)) {
             m = byApiVersionKind.get(key(apiVersion, kind));
         }
         if (m == null) {
             throw new RestMappingException(apiVersion, kind);
         }
         return m;
+    }
+
+    /** One refresh for many workers missing at once; whether discovery was read. */
+    private synchronized boolean refreshIfOlderThan(Duration age) {
+        if (System.nanoTime() - lastRefreshNanos <= age.toNanos()) {
+            return false;
+        }
+        refresh();
+        return true;
     }
 
     private static String key(String apiVersion, String kind) {
