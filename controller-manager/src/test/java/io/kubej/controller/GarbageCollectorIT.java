@@ -141,6 +141,59 @@ class GarbageCollectorIT {
         });
     }
 
+    // conformance: Garbage collector should delete pods created by rc when not orphaning
+    @Test
+    void deletingAReplicationControllerDeletesItsPods() {
+        String ns = newNamespace();
+        client.replicationControllers().inNamespace(ns).resource(replicationController("rc", 2)).create();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pods(ns)).hasSize(2));
+
+        client.replicationControllers().inNamespace(ns).withName("rc").withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pods(ns)).isEmpty());
+    }
+
+    // conformance: Garbage collector should orphan pods created by rc if delete options say so
+    @Test
+    void orphanDeletionOfAReplicationControllerKeepsItsPodsWithoutTheOwnerReference() {
+        String ns = newNamespace();
+        client.replicationControllers().inNamespace(ns).resource(replicationController("rc", 2)).create();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(pods(ns)).hasSize(2));
+
+        client.replicationControllers().inNamespace(ns).withName("rc").withPropagationPolicy(DeletionPropagation.ORPHAN).delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.replicationControllers().inNamespace(ns).withName("rc").get()).isNull();
+            assertThat(pods(ns)).hasSize(2).allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences()).isNullOrEmpty());
+        });
+    }
+
+    // conformance: Garbage collector should not delete dependents that have both valid owner and owner that's waiting for
+    // dependents to be deleted
+    @Test
+    void aDependentWithAValidOwnerSurvivesItsOtherOwnersForegroundDeletion() {
+        String ns = newNamespace();
+        ConfigMap waiting = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("waiting")
+                .endMetadata().build()).create();
+        ConfigMap valid = configMap(ns, "valid");
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("shared")
+                .withOwnerReferences(ownerRef(waiting, true), ownerRef(valid, true)).endMetadata().build()).create();
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("only-waiting")
+                .withOwnerReferences(ownerRef(waiting, true)).endMetadata().build()).create();
+
+        client.configMaps().inNamespace(ns).withName("waiting").withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.configMaps().inNamespace(ns).withName("waiting").get()).isNull();
+            assertThat(client.configMaps().inNamespace(ns).withName("only-waiting").get()).isNull();
+            assertThat(client.configMaps().inNamespace(ns).withName("shared").get()).satisfies(d -> {
+                assertThat(d.getMetadata().getDeletionTimestamp()).isNull();
+                assertThat(d.getMetadata().getOwnerReferences()).singleElement()
+                        .satisfies(r -> assertThat(r.getUid()).isEqualTo(valid.getMetadata().getUid()));
+            });
+        });
+    }
+
     // conformance: Garbage collector should not be blocked by dependency circle
     @Test
     void aDependencyCircleDoesNotBlockForegroundDeletion() {
