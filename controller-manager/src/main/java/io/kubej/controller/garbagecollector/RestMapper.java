@@ -45,7 +45,11 @@ final class RestMapper {
         this.client = client;
     }
 
-    /** Re-reads discovery. A group whose version cannot be read keeps nothing (logged). */
+    /**
+     * Re-reads discovery. A group version that cannot be read keeps what the last refresh found
+     * for it (upstream keeps the monitors of groups whose discovery failed): a passing error must
+     * not stop the monitors, and with them the graph, of a whole group.
+     */
     synchronized void refresh() {
         Map<String, ResourceMapping> all = new ConcurrentHashMap<>();
         List<ResourceMapping> watch = new ArrayList<>();
@@ -65,12 +69,15 @@ final class RestMapper {
         String gv = group.isEmpty() ? version : group + "/" + version;
         APIResourceList list;
         try {
-            list = client.getApiResources(gv);
+            list = client.getApiResources(gv); // null when not found
         } catch (KubernetesClientException e) {
+            list = null;
             log.info("discovery of {} failed: {}", gv, e.getMessage());
-            return;
         }
         if (list == null || list.getResources() == null) {
+            // listed by /apis but not readable now: keep what was known of it
+            byApiVersionKind.values().stream().filter(m -> m.apiVersion().equals(gv)).forEach(m -> all.put(key(gv, m.kind()), m));
+            deletable.stream().filter(m -> m.apiVersion().equals(gv)).forEach(watch::add);
             return;
         }
         for (APIResource r : list.getResources()) {

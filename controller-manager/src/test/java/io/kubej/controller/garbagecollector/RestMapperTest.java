@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** What the collector watches and how it reaches a kind, from discovery documents served by a stub. */
 class RestMapperTest {
-    private static final Map<String, String> DISCOVERY = Map.of(
+    private final Map<String, String> discovery = new java.util.concurrent.ConcurrentHashMap<>(Map.of(
             "/api/v1", """
                 {"kind":"APIResourceList","groupVersion":"v1","resources":[
                   {"name":"pods","namespaced":true,"kind":"Pod","verbs":["create","delete","get","list","watch"]},
@@ -38,7 +38,7 @@ class RestMapperTest {
                   {"name":"widgets","namespaced":true,"kind":"Widget","verbs":["delete","get","list","watch"]}]}""",
             "/apis/gc.example.com/v1", """
                 {"kind":"APIResourceList","groupVersion":"gc.example.com/v1","resources":[
-                  {"name":"widgets","namespaced":true,"kind":"Widget","verbs":["delete","get","list","watch"]}]}""");
+                  {"name":"widgets","namespaced":true,"kind":"Widget","verbs":["delete","get","list","watch"]}]}"""));
 
     private HttpServer server;
     private KubernetesClient client;
@@ -47,7 +47,7 @@ class RestMapperTest {
     void serve() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
-            String body = DISCOVERY.get(exchange.getRequestURI().getPath());
+            String body = discovery.get(exchange.getRequestURI().getPath());
             byte[] bytes = (body != null ? body : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"code\":404}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(body != null ? 200 : 404, bytes.length);
@@ -86,5 +86,17 @@ class RestMapperTest {
         assertThat(mapper.mapping("v1", "Namespace").namespaced()).isFalse();
         assertThat(mapper.mapping("apps/v1", "ReplicaSet").namespaced()).isTrue();
         assertThatThrownBy(() -> mapper.mapping("apps/v1", "Gadget")).isInstanceOf(RestMapper.RestMappingException.class);
+    }
+
+    @Test
+    void aGroupVersionWhoseDiscoveryFailsKeepsWhatWasKnownOfIt() {
+        RestMapper mapper = new RestMapper(client);
+        mapper.refresh();
+        discovery.remove("/apis/apps/v1"); // now a 404
+
+        mapper.refresh();
+
+        assertThat(mapper.deletableResources()).extracting(ResourceMapping::toString).contains("apps/v1, Resource=replicasets");
+        assertThat(mapper.mapping("apps/v1", "ReplicaSet").plural()).isEqualTo("replicasets");
     }
 }
