@@ -151,6 +151,7 @@ public final class GarbageCollector implements Controller {
                 return;
             }
             graphBuilder.syncMonitors(informerClient, resources);
+            log.debug("garbage collector: {} resources monitored, {} nodes in the graph", resources.size(), graph.size());
         } catch (RuntimeException e) {
             log.info("garbage collector: discovery failed, keeping the current monitors: {}", e.toString());
         }

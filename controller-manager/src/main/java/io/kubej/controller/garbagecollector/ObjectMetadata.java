@@ -26,10 +26,6 @@ record ObjectMetadata(Identity identity, List<OwnerReference> ownerReferences, b
                 m.getOwnerReferences(), m.getDeletionTimestamp() != null, m.getFinalizers(), m.getResourceVersion());
     }
 
-    static ObjectMetadata of(HasMetadata obj) {
-        return of(obj, obj.getApiVersion(), obj.getKind());
-    }
-
     String uid() {
         return identity.uid();
     }
