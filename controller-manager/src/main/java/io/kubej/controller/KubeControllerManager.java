@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ReplicationController;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -24,6 +25,7 @@ import io.kubej.controller.endpointslice.EndpointSliceController;
 import io.kubej.controller.garbagecollector.GarbageCollector;
 import io.kubej.controller.namespace.NamespaceController;
 import io.kubej.controller.replicaset.ReplicaSetController;
+import io.kubej.controller.replicationcontroller.ReplicationManager;
 import io.kubej.controller.serviceaccount.ServiceAccountsController;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +64,10 @@ public final class KubeControllerManager implements Component, Callable<Integer>
                     ctx -> new ReplicaSetController(ctx.clientFor("replicaset-controller"),
                             ctx.informer(ReplicaSet.class), ctx.informer(Pod.class)),
                     o -> o.concurrentReplicaSetSyncs),
+            new ControllerDescriptor("replicationcontroller-controller", List.of("replicationcontroller"),
+                    ctx -> ReplicationManager.newController(ctx.clientFor("replication-controller"),
+                            ctx.informer(ReplicationController.class), ctx.informer(Pod.class)),
+                    o -> o.concurrentRcSyncs),
             new ControllerDescriptor("deployment-controller", List.of("deployment"),
                     ctx -> new DeploymentController(ctx.clientFor("deployment-controller"),
                             ctx.informer(Deployment.class), ctx.informer(ReplicaSet.class), ctx.informer(Pod.class)),
@@ -76,8 +82,7 @@ public final class KubeControllerManager implements Component, Callable<Integer>
                             ctx.informer(EndpointSlice.class), ctx.options().maxEndpointsPerSlice),
                     o -> o.concurrentServiceEndpointSyncs),
             new ControllerDescriptor("garbage-collector-controller", List.of("garbagecollector"),
-                    ctx -> new GarbageCollector(ctx.clientFor("generic-garbage-collector"),
-                            ctx.informer(Pod.class), ctx.informer(ReplicaSet.class), List.of(ctx.informer(Deployment.class))),
+                    ctx -> new GarbageCollector(ctx.clientFor("generic-garbage-collector"), ctx.client(), ctx.options().gcDiscoveryPeriod),
                     o -> o.concurrentGcSyncs),
             new ControllerDescriptor("namespace-controller", List.of("namespace"),
                     ctx -> new NamespaceController(ctx.clientFor("namespace-controller"), ctx.informer(Namespace.class)),
@@ -126,6 +131,9 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Option(names = "--concurrent-replicaset-syncs", defaultValue = "5")
     int concurrentReplicaSetSyncs = 5;
 
+    @Option(names = "--concurrent-rc-syncs", defaultValue = "5")
+    int concurrentRcSyncs = 5;
+
     @Option(names = "--concurrent-deployment-syncs", defaultValue = "5")
     int concurrentDeploymentSyncs = 5;
 
@@ -173,6 +181,8 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     /** Set when a controller's caches never synced; /healthz then fails until the process exits. */
     private volatile boolean cacheSyncFailed;
     private volatile boolean closed;
+    /** How often the garbage collector reads discovery again to follow new kinds (upstream: 30s, no flag; tests shorten it). */
+    Duration gcDiscoveryPeriod = Duration.ofSeconds(30);
     /** How long each controller waits for its caches (upstream waits indefinitely per controller; kubej gives up). */
     Duration cacheSyncTimeout = Duration.ofMinutes(5);
 

@@ -131,6 +131,20 @@ class RbacAuthorizerTest {
     }
 
     @Test
+    void theGarbageCollectorMayReadPatchAndDeleteEveryKindAndTheReplicationControllerRunsItsPods() {
+        var authz = rbac(List.of(), List.of(), BootstrapPolicy.clusterRoles(), BootstrapPolicy.clusterRoleBindings());
+        UserInfo gc = new UserInfo("system:serviceaccount:kube-system:generic-garbage-collector", List.of());
+        for (String verb : List.of("get", "list", "watch", "patch", "update", "delete")) {
+            assertThat(authz.authorize(gc, req(verb, "example.com", "default", "widgets", "w", ""))).as(verb).isEqualTo(Decision.ALLOW);
+        }
+        assertThat(authz.authorize(gc, req("create", "", "default", "pods", "", ""))).isEqualTo(Decision.NO_OPINION);
+        UserInfo rc = new UserInfo("system:serviceaccount:kube-system:replication-controller", List.of());
+        assertThat(authz.authorize(rc, req("create", "", "default", "pods", "", ""))).isEqualTo(Decision.ALLOW);
+        assertThat(authz.authorize(rc, req("update", "", "default", "replicationcontrollers", "web", "status"))).isEqualTo(Decision.ALLOW);
+        assertThat(authz.authorize(rc, req("delete", "", "default", "replicationcontrollers", "web", ""))).isEqualTo(Decision.NO_OPINION);
+    }
+
+    @Test
     void rulesForListWhatTheBindingsGrant() {
         var authz = rbac(List.of(), List.of(), BootstrapPolicy.clusterRoles(), BootstrapPolicy.clusterRoleBindings());
         var rules = authz.rulesFor(ALICE, "default");

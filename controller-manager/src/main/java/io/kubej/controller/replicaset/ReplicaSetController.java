@@ -1,5 +1,6 @@
 package io.kubej.controller.replicaset;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -35,6 +36,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Keeps {@code spec.replicas} pods matching each ReplicaSet's selector running (upstream:
@@ -57,10 +59,14 @@ public final class ReplicaSetController extends KeyedController {
     static final int BURST_REPLICAS = 500;
     /** Upstream's SlowStartInitialBatchSize. */
     static final int SLOW_START_INITIAL_BATCH_SIZE = 1;
-    private static final String KIND = "ReplicaSet";
 
+    private final String name;
+    private final ReplicaSetKind<?> kind;
     private final KubernetesClient client;
-    private final Lister<ReplicaSet> rsLister;
+    /** The owners in one namespace, from the informer cache, converted by {@link #kind}. */
+    private final Function<String, List<ReplicaSet>> cachedInNamespace;
+    /** One owner ({@code namespace/name}) from the informer cache, converted, or null. */
+    private final Function<String, ReplicaSet> cached;
     private final Lister<Pod> podLister;
     private final ControllerExpectations expectations = new ControllerExpectations();
     private final EventRecorder recorder;
@@ -69,25 +75,41 @@ public final class ReplicaSetController extends KeyedController {
 
     public ReplicaSetController(KubernetesClient client, SharedIndexInformer<ReplicaSet> rsInformer,
             SharedIndexInformer<Pod> podInformer) {
-        super(NAME, List.of(rsInformer, podInformer));
+        this(NAME, "replicaset-controller", ReplicaSetKind.REPLICA_SET, client, rsInformer, podInformer);
+    }
+
+    /**
+     * The controller for {@code kind}'s objects (ReplicaSets, or ReplicationControllers through
+     * their adapter), named {@code name}, recording Events as {@code eventSource}.
+     */
+    public <T extends HasMetadata> ReplicaSetController(String name, String eventSource, ReplicaSetKind<T> kind,
+            KubernetesClient client, SharedIndexInformer<T> ownerInformer, SharedIndexInformer<Pod> podInformer) {
+        super(name, List.of(ownerInformer, podInformer));
+        this.name = name;
+        this.kind = kind;
         this.client = client;
-        this.rsLister = new Lister<>(rsInformer.getIndexer());
+        Lister<T> lister = new Lister<>(ownerInformer.getIndexer());
+        this.cachedInNamespace = ns -> lister.namespace(ns).list().stream().map(kind::toReplicaSet).toList();
+        this.cached = key -> {
+            T obj = lister.namespace(Keys.namespace(key)).get(Keys.name(key));
+            return obj == null ? null : kind.toReplicaSet(obj);
+        };
         this.podLister = new Lister<>(podInformer.getIndexer());
-        this.recorder = new EventRecorder(client, "replicaset-controller");
+        this.recorder = new EventRecorder(client, eventSource);
         this.podControl = new PodControl(client, recorder);
-        rsInformer.addEventHandler(new ResourceEventHandler<>() {
+        ownerInformer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
-            public void onAdd(ReplicaSet rs) {
+            public void onAdd(T rs) {
                 queue.add(Keys.of(rs));
             }
 
             @Override
-            public void onUpdate(ReplicaSet oldRs, ReplicaSet newRs) {
+            public void onUpdate(T oldRs, T newRs) {
                 queue.add(Keys.of(newRs));
             }
 
             @Override
-            public void onDelete(ReplicaSet rs, boolean finalStateUnknown) {
+            public void onDelete(T rs, boolean finalStateUnknown) {
                 expectations.deleteExpectations(Keys.of(rs));
                 queue.add(Keys.of(rs));
             }
@@ -112,7 +134,7 @@ public final class ReplicaSetController extends KeyedController {
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     // ---- event handlers: they only note expectations and enqueue keys ----
@@ -173,15 +195,15 @@ public final class ReplicaSetController extends KeyedController {
     /** The ReplicaSet a controllerRef names, if it is in the cache with the same UID. */
     private ReplicaSet resolveControllerRef(Pod pod) {
         OwnerReference ref = PodUtil.controllerRef(pod).orElse(null);
-        if (ref == null || !KIND.equals(ref.getKind())) {
+        if (ref == null || !kind.kind().equals(ref.getKind())) {
             return null;
         }
-        ReplicaSet rs = rsLister.namespace(pod.getMetadata().getNamespace()).get(ref.getName());
+        ReplicaSet rs = cached.apply(pod.getMetadata().getNamespace() + "/" + ref.getName());
         return rs != null && Objects.equals(rs.getMetadata().getUid(), ref.getUid()) ? rs : null;
     }
 
     private List<ReplicaSet> matchingReplicaSets(Pod pod) {
-        return rsLister.namespace(pod.getMetadata().getNamespace()).list().stream()
+        return cachedInNamespace.apply(pod.getMetadata().getNamespace()).stream()
                 .filter(rs -> LabelSelectors.matches(rs.getSpec().getSelector(), pod.getMetadata().getLabels()))
                 .toList();
     }
@@ -190,14 +212,13 @@ public final class ReplicaSetController extends KeyedController {
 
     @Override
     protected void syncHandler(String key) throws Exception {
-        ReplicaSet cached = rsLister.namespace(Keys.namespace(key)).get(Keys.name(key));
-        if (cached == null) {
+        // a converted copy: the cache is never mutated
+        ReplicaSet rs = cached.apply(key);
+        if (rs == null) {
             log.debug("ReplicaSet {} has been deleted", key);
             expectations.deleteExpectations(key);
             return;
         }
-        // never mutate the cache: work on a deep copy
-        ReplicaSet rs = Serialization.clone(cached);
         boolean rsNeedsSync = expectations.satisfiedExpectations(key);
 
         List<Pod> active = podLister.namespace(rs.getMetadata().getNamespace()).list().stream()
@@ -224,7 +245,7 @@ public final class ReplicaSetController extends KeyedController {
         String ns = rs.getMetadata().getNamespace();
         String name = rs.getMetadata().getName();
         return new ControllerRefManager<Pod>(client, rs, rs.getSpec().getSelector(),
-                () -> client.apps().replicaSets().inNamespace(ns).withName(name).get()).claim(pods);
+                () -> kind.get(client, ns, name)).claim(pods);
     }
 
     /** Creates or deletes the difference between owned pods and spec.replicas; returns an error text or null. */
@@ -336,13 +357,13 @@ public final class ReplicaSetController extends KeyedController {
         for (int attempt = 0; ; attempt++) {
             target.setStatus(status);
             try {
-                client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).resource(target).updateStatus();
+                kind.updateStatus(client, target);
                 break;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= 1) {
                     throw e;
                 }
-                target = client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).withName(rs.getMetadata().getName()).get();
+                target = kind.get(client, rs.getMetadata().getNamespace(), rs.getMetadata().getName());
                 if (target == null || !Objects.equals(target.getMetadata().getUid(), rs.getMetadata().getUid())) {
                     return; // deleted meanwhile
                 }

@@ -38,6 +38,14 @@ public final class BootstrapPolicy {
                     rule("", "pods", "list,watch,patch,update,create,delete"),
                     rule("", "events", EVENTS_WRITE),
                     rule("events.k8s.io", "events", EVENTS_WRITE)),
+            "replication-controller", List.of(
+                    rule("", "replicationcontrollers", "get,list,watch,update"),
+                    rule("", "replicationcontrollers/status", "update"),
+                    rule("", "replicationcontrollers/finalizers", "update"),
+                    // upstream adopts and releases pods by patch; kubej's shared claiming updates them, hence update too
+                    rule("", "pods", "list,watch,patch,update,create,delete"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE)),
             "deployment-controller", List.of(
                     rule("apps", "deployments", "get,list,watch,update"),
                     rule("apps", "deployments/status", "update"),
