@@ -303,4 +303,58 @@ class ServerSideApplyIT {
         assertThat(reset.exit()).as(reset.out()).isZero();
         assertThat(get(ns, "deployment/web").path("metadata").has("managedFields")).isFalse();
     }
+
+    @Test
+    void kubectlScaleIsTrackedAsAScaleWriteWhichAServerSideApplyThenConflictsWith() throws Exception {
+        String ns = server.newNamespace();
+        assertThat(server.kubectl("apply", "--server-side", "-n", ns, "-f", file(deployment(1, "nginx:1", "A")).toString()).exit()).isZero();
+        assertThat(server.kubectl("scale", "deployment/web", "-n", ns, "--replicas=4").exit()).isZero();
+        JsonNode d = get(ns, "deployment/web");
+        JsonNode scaled = null;
+        for (JsonNode e : d.path("metadata").path("managedFields")) {
+            if (e.path("subresource").asText().equals("scale")) {
+                scaled = e;
+            }
+        }
+        assertThat(scaled).as(d.path("metadata").path("managedFields").toString()).isNotNull();
+        assertThat(scaled.path("fieldsV1").toString()).isEqualTo("{\"f:spec\":{\"f:replicas\":{}}}");
+        ApiServerUnderTest.Result conflict = server.kubectl("apply", "--server-side", "-n", ns, "-f", file(deployment(1, "nginx:1", "A")).toString());
+        assertThat(conflict.out()).containsPattern("Apply failed with 1 conflict: conflict with \"[^\"]+\" with subresource \"scale\" using apps/v1: \\.spec\\.replicas");
+    }
+
+    /** A Role allowing one verb on configmaps, bound to the user patcher, applied server-side (kubectl create role sends protobuf). */
+    static void grant(String ns, String name, String verb) throws Exception {
+        ApiServerUnderTest.Result r = server.kubectl("apply", "--server-side", "-n", ns, "-f", file("""
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: %1$s}
+                rules:
+                - {apiGroups: [""], resources: [configmaps], verbs: [%2$s]}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: %1$s}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: %1$s}
+                subjects:
+                - {apiGroup: rbac.authorization.k8s.io, kind: User, name: patcher}
+                """.formatted(name, verb)).toString());
+        assertThat(r.exit()).as(r.out()).isZero();
+    }
+
+    @Test
+    void anApplyThatCreatesNeedsTheCreatePermissionToo() throws Exception {
+        String ns = server.newNamespace();
+        server.user("patcher", "patcher");
+        grant(ns, "patch-cm", "patch");
+        byte[] config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n".getBytes(StandardCharsets.UTF_8);
+        List<String> args = new ArrayList<>(server.certificate("patcher"));
+        Path body = file(new String(config, StandardCharsets.UTF_8));
+        args.addAll(List.of("-X", "PATCH", "-H", "Content-Type: application/apply-patch+yaml", "--data-binary", "@" + body));
+        ApiServerUnderTest.Http refused = server.curlWith(args, "/api/v1/namespaces/" + ns + "/configmaps/c?fieldManager=p");
+        assertThat(refused.code()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.body()).contains("User \\\"patcher\\\" cannot create resource \\\"configmaps\\\"");
+        grant(ns, "create-cm", "create");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(server.curlWith(args, "/api/v1/namespaces/" + ns + "/configmaps/c?fieldManager=p").code()).isEqualTo(201));
+    }
 }

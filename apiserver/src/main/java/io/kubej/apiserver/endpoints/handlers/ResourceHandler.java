@@ -9,6 +9,7 @@ import io.kubej.apiserver.api.FieldSelector;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.LabelSelector;
 import io.kubej.apiserver.api.StatusError;
+import io.kubej.apiserver.authorization.Authorizer;
 import io.kubej.apiserver.endpoints.handlers.fieldmanager.FieldManager;
 import io.kubej.apiserver.endpoints.request.ApiRequest;
 import io.kubej.apiserver.endpoints.request.RequestInfo;
@@ -36,10 +37,17 @@ import java.util.function.UnaryOperator;
 public final class ResourceHandler {
     private final ResourceRegistry registry;
     private final AdmissionPlugin admission;
+    private final Authorizer authorizer; // null: no check beyond the request's own verb
 
     public ResourceHandler(ResourceRegistry registry, AdmissionPlugin admission) {
+        this(registry, admission, null);
+    }
+
+    /** @param authorizer asked once more when a request does more than its verb: an apply that creates also needs {@code create} */
+    public ResourceHandler(ResourceRegistry registry, AdmissionPlugin admission, Authorizer authorizer) {
         this.registry = registry;
         this.admission = admission;
+        this.authorizer = authorizer;
     }
 
     public void handle(ApiRequest req, RequestInfo info, ResponseWriter out) {
@@ -135,7 +143,7 @@ public final class ResourceHandler {
                 boolean dryRun = dryRun(req, "UpdateOptions");
                 ObjectNode body = subresourceBody(req, r, s);
                 writeObject(out, 200, s.update(store, ns, name, dryRun, admitted(req, r, s.name(), ns, name, dryRun,
-                        cur -> tracked(req, r, s, cur, body.deepCopy()))));
+                        cur -> tracked(req, r, s, cur, body.deepCopy())), parentWritten(req, r, s)));
             }
             case "patch" -> {
                 boolean dryRun = dryRun(req, "PatchOptions");
@@ -144,7 +152,8 @@ public final class ResourceHandler {
                     return;
                 }
                 writeObject(out, 200, s.update(store, ns, name, dryRun, admitted(req, r, s.name(), ns, name, dryRun,
-                        cur -> tracked(req, r, s, cur, patched(req, cur, s.kind() == null ? r : null, s.patchMeta(r), out)))));
+                        cur -> tracked(req, r, s, cur, patched(req, cur, s.kind() == null ? r : null, s.patchMeta(r), out))),
+                        parentWritten(req, r, s)));
             }
             case "create" -> {
                 boolean dryRun = dryRun(req, "CreateOptions");
@@ -191,6 +200,13 @@ public final class ResourceHandler {
                 ? FieldManager.update(current, next, writer(req, r, s), Instant.now()) : next;
     }
 
+    /** A write through a subresource of another kind (scale) is recorded on the parent: its fields, the subresource's name. */
+    private static java.util.function.BinaryOperator<ObjectNode> parentWritten(ApiRequest req, Resource r, Subresource s) {
+        FieldManager.Writer main = writer(req, r, null);
+        FieldManager.Writer writer = new FieldManager.Writer(main.manager(), main.apiVersion(), s.name(), main.part(), main.meta());
+        return (before, after) -> FieldManager.update(before, after, writer, Instant.now());
+    }
+
     private static boolean isApply(ApiRequest req) {
         return req.header("content-type").startsWith("application/apply-patch");
     }
@@ -217,6 +233,7 @@ public final class ResourceHandler {
         FieldManager.Writer writer = writer(req, r, s);
         String name = info.name();
         if (s == null && store.find(ns, name).isEmpty()) {
+            authorizeCreate(req, info);
             ObjectNode created = FieldManager.apply(null, config.deepCopy(), writer, force, Instant.now());
             Json.metadata(created).remove("resourceVersion");
             admission.admit(new Attributes("CREATE", r, "", ns, name, created, null, req.user(), dryRun));
@@ -238,6 +255,18 @@ public final class ResourceHandler {
             return merged;
         });
         writeObject(out, 200, s == null ? store.update(ns, name, Store.UpdateScope.MAIN, dryRun, apply) : s.update(store, ns, name, dryRun, apply));
+    }
+
+    /** Upstream's patch handler checks {@code create} too when the patch would create the object; refused in the authorizer's 403 words. */
+    private void authorizeCreate(ApiRequest req, RequestInfo info) {
+        RequestInfo create = new RequestInfo(true, info.group(), info.version(), info.namespace(), info.resource(), info.name(),
+                "", "create", info.parts());
+        if (authorizer == null || authorizer.allows(req.user(), create)) {
+            return;
+        }
+        String scope = info.namespace().isEmpty() ? "at the cluster scope" : "in the namespace \"" + info.namespace() + "\"";
+        throw StatusError.forbiddenOn(info.group(), info.resource(), info.name(), "User \"" + req.user().name() + "\" cannot create resource \""
+                + info.resource() + "\" in API group \"" + info.group() + "\" " + scope);
     }
 
     /** The applied configuration: YAML (or JSON), of this resource's kind and version, named as the URL; unknown fields by fieldValidation. */

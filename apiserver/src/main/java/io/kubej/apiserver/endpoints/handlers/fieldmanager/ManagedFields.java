@@ -46,9 +46,15 @@ public final class ManagedFields {
             return new Entry(manager, operation, apiVersion, t, subresource, fields);
         }
 
-        /** The manager as conflicts name it: {@code "name"}, and {@code using <apiVersion>} for an updater. */
+        /**
+         * The manager as conflicts name it: {@code "name"}, {@code with subresource "scale"} when it
+         * wrote one, and {@code using <apiVersion>} for an updater.
+         */
         public String printed() {
             String quoted = Json.MAPPER.valueToTree(manager).toString();
+            if (!subresource.isEmpty()) {
+                quoted += " with subresource " + Json.MAPPER.valueToTree(subresource);
+            }
             return operation.equals(UPDATE) ? quoted + " using " + apiVersion : quoted;
         }
     }

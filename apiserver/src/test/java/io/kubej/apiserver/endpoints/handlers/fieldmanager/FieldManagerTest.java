@@ -153,4 +153,15 @@ class FieldManagerTest {
         assertThat(FieldManager.managerName(null, "kube-controller-manager/v1.32.0 (linux/amd64) kubernetes/abc/deployment-controller"))
                 .isEqualTo("kube-controller-manager");
     }
+
+    @Test
+    void aConflictWithASubresourceWriteNamesTheSubresource() {
+        ObjectNode live = FieldManager.apply(null, deployment(2, "i"), writer("kubectl"), false, NOW);
+        ObjectNode scaled = live.deepCopy();
+        ((ObjectNode) scaled.get("spec")).put("replicas", 4);
+        ObjectNode after = FieldManager.update(live, scaled, new Writer("kubectl", "apps/v1", "scale", Part.ALL_BUT_STATUS,
+                PodPatchMeta.WORKLOAD), NOW);
+        assertThatThrownBy(() -> FieldManager.apply(after, deployment(2, "i"), writer("kubectl"), false, NOW))
+                .hasMessage("Apply failed with 1 conflict: conflict with \"kubectl\" with subresource \"scale\" using apps/v1: .spec.replicas");
+    }
 }
