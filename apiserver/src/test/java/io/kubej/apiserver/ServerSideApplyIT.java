@@ -357,4 +357,23 @@ class ServerSideApplyIT {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(server.curlWith(args, "/api/v1/namespaces/" + ns + "/configmaps/c?fieldManager=p").code()).isEqualTo(201));
     }
+
+    @Test
+    void theFabric8ClientAppliesServerSideAndForcesConflicts() {
+        String ns = server.newNamespace();
+        io.fabric8.kubernetes.api.model.ConfigMap mine = new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("settings").withNamespace(ns).endMetadata().addToData("mode", "a").build();
+        server.client.resource(mine).fieldManager("operator").serverSideApply();
+        io.fabric8.kubernetes.api.model.ConfigMap theirs = new io.fabric8.kubernetes.api.model.ConfigMapBuilder(mine)
+                .withData(java.util.Map.of("mode", "b")).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> server.client.resource(theirs).fieldManager("human").serverSideApply())
+                .isInstanceOfSatisfying(io.fabric8.kubernetes.client.KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getMessage()).contains("conflict with \"operator\": .data.mode");
+                });
+        io.fabric8.kubernetes.api.model.ConfigMap forced = server.client.resource(theirs).fieldManager("human").forceConflicts().serverSideApply();
+        assertThat(forced.getData()).containsEntry("mode", "b");
+        assertThat(forced.getMetadata().getManagedFields()).extracting(io.fabric8.kubernetes.api.model.ManagedFieldsEntry::getManager)
+                .containsExactly("human");
+    }
 }
