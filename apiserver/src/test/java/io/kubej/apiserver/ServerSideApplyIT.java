@@ -298,6 +298,14 @@ class ServerSideApplyIT {
         assertThat(patchedStatus.path("subresource").asText()).isEqualTo("status");
         assertThat(patchedStatus.path("fieldsV1").toString()).isEqualTo("{\"f:status\":{\"f:observedGeneration\":{}}}");
 
+        ApiServerUnderTest.Http applied = server.send("PATCH", "/apis/apps/v1/namespaces/" + ns + "/deployments/web/status?fieldManager=rollout",
+                "application/apply-patch+yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nstatus: {replicas: 1}\n"
+                        .getBytes(StandardCharsets.UTF_8), false);
+        assertThat(applied.code()).as(applied.body()).isEqualTo(200);
+        JsonNode statusApplier = entry(get(ns, "deployment/web"), "rollout", "Apply");
+        assertThat(statusApplier.path("subresource").asText()).isEqualTo("status");
+        assertThat(statusApplier.path("fieldsV1").toString()).isEqualTo("{\"f:status\":{\"f:replicas\":{}}}");
+
         ApiServerUnderTest.Result reset = server.kubectl("patch", "deployment/web", "-n", ns, "--type=merge",
                 "-p", "{\"metadata\":{\"managedFields\":[{}]}}");
         assertThat(reset.exit()).as(reset.out()).isZero();
