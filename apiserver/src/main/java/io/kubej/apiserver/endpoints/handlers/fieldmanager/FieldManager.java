@@ -35,6 +35,9 @@ public final class FieldManager {
     /** kubectl's server-side apply manager: the only one the client-side apply migration helps. */
     static final String KUBECTL = "kubectl";
     private static final int MAX_MANAGER_LENGTH = 128;
+    /** How many updater entries an object keeps before the oldest are folded together. */
+    static final int MAX_UPDATE_MANAGERS = 10;
+    static final String ANCIENT_CHANGES = "ancient-changes";
 
     private FieldManager() {
     }
@@ -136,6 +139,36 @@ public final class FieldManager {
         FieldSet mine = previous.union(changed);
         if (!mine.isEmpty()) {
             out.add(new Entry(w.manager(), ManagedFields.UPDATE, w.apiVersion(), Json.timestamp(now), w.subresource(), mine));
+        }
+        return capUpdaters(out);
+    }
+
+    /**
+     * At most ten updater entries (upstream's capManagersManager): the oldest are folded, per API
+     * version, into one {@code ancient-changes} entry that keeps the newest time among them.
+     */
+    static List<Entry> capUpdaters(List<Entry> entries) {
+        List<Entry> updaters = new ArrayList<>(entries.stream().filter(e -> e.operation().equals(ManagedFields.UPDATE)).toList());
+        if (updaters.size() <= MAX_UPDATE_MANAGERS) {
+            return entries;
+        }
+        updaters.sort(Comparator.comparing(e -> e.time() == null ? "" : e.time()));
+        List<Entry> out = new ArrayList<>(entries);
+        Map<String, Entry> firstByVersion = new LinkedHashMap<>();
+        int count = updaters.size();
+        for (int i = 0; i < updaters.size() && count > MAX_UPDATE_MANAGERS; i++) {
+            Entry e = updaters.get(i);
+            Entry first = firstByVersion.get(e.apiVersion());
+            if (first == null) {
+                firstByVersion.put(e.apiVersion(), e);
+                continue;
+            }
+            out.remove(first);
+            out.remove(e);
+            Entry bucket = new Entry(ANCIENT_CHANGES, ManagedFields.UPDATE, e.apiVersion(), e.time(), "", first.fields().union(e.fields()));
+            out.add(bucket);
+            firstByVersion.put(e.apiVersion(), bucket);
+            count--;
         }
         return out;
     }

@@ -164,4 +164,18 @@ class FieldManagerTest {
         assertThatThrownBy(() -> FieldManager.apply(after, deployment(2, "i"), writer("kubectl"), false, NOW))
                 .hasMessage("Apply failed with 1 conflict: conflict with \"kubectl\" with subresource \"scale\" using apps/v1: .spec.replicas");
     }
+
+    @Test
+    void beyondTenUpdatersTheOldestAreFoldedIntoAncientChanges() {
+        ObjectNode o = FieldManager.update(null, json("{\"metadata\":{\"name\":\"web\"},\"data\":{}}"), writer("creator"), NOW);
+        for (int i = 0; i < 12; i++) {
+            ObjectNode next = o.deepCopy();
+            Json.obj(next, "data").put("k" + i, "v");
+            o = FieldManager.update(o, next, writer("writer-" + i), NOW.plusSeconds(i));
+        }
+        java.util.List<String> managers = new java.util.ArrayList<>();
+        o.at("/metadata/managedFields").forEach(e -> managers.add(e.path("manager").asText()));
+        assertThat(managers).hasSize(10).contains("ancient-changes", "writer-11").doesNotContain("writer-0", "writer-1");
+        assertThat(entry(o, "ancient-changes", "Update").at("/fieldsV1/f:data").toString()).contains("f:k0").contains("f:k1");
+    }
 }
