@@ -184,7 +184,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         String advertise = advertiseAddress != null ? advertiseAddress
                 : bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
         AdmissionChain admission = new AdmissionChain(access.admissionPlugins(registry, enabledAdmissionPlugins()));
-        server = new ApiServer(new ResourceHandler(registry, admission),
+        server = new ApiServer(new ResourceHandler(registry, admission, access.authorizer()),
                 new Discovery(registry::resources, () -> advertise + ":" + port()),
                 access.authenticator(), anonymousAuth, access.authorizer(), auditor, this::isReady);
         server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile, maxRequestBodyBytes);

@@ -50,6 +50,17 @@ public interface Subresource {
         throw StatusError.methodNotAllowed();
     }
 
+    /**
+     * Update or patch of a subresource of a kind of its own (Scale), which changes its parent:
+     * parentWritten sees the parent before and after the change and returns what to store (field
+     * management records the write there, as upstream does for {@code scale}). Subresources that
+     * ignore it keep the parent's managedFields as they find them.
+     */
+    default ObjectNode update(Store store, String namespace, String name, boolean dryRun, UnaryOperator<ObjectNode> desired,
+                              java.util.function.BinaryOperator<ObjectNode> parentWritten) {
+        return update(store, namespace, name, dryRun, desired);
+    }
+
     /** A POST to the subresource (binding, eviction): the answer and its HTTP status. */
     default Created create(Store store, String namespace, String name, ObjectNode body, boolean dryRun) {
         throw StatusError.methodNotAllowed();

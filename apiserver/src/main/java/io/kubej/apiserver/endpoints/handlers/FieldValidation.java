@@ -117,6 +117,9 @@ final class FieldValidation {
         if (!value.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
             return; // strings, numbers, maps of labels: nothing typed below
         }
+        if (value instanceof io.fabric8.kubernetes.api.model.FieldsV1) {
+            return; // a managedFields entry's fieldsV1 is free-form JSON (f:, k:, v: path elements), not typed fields
+        }
         ModelInfo model = MODELS.get(value.getClass());
         for (BeanPropertyDefinition p : model.properties()) {
             Object child = p.getAccessor().getValue(value);

@@ -34,7 +34,7 @@ public final class Patcher {
                 case "application/json-patch+json" -> JsonPatch.apply(p, current);
                 case "application/merge-patch+json" -> mergePatch(current, p, null);
                 case "application/strategic-merge-patch+json" -> {
-                    if (meta == null) {
+                    if (meta == null || !meta.strategic()) {
                         // upstream: custom resources have no patch strategies to follow
                         throw new StatusError(415, "UnsupportedMediaType",
                                 "strategic merge patch is not supported for this resource; use a JSON merge patch (--type=merge)", null);

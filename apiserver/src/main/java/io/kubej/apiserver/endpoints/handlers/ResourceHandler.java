@@ -9,17 +9,22 @@ import io.kubej.apiserver.api.FieldSelector;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.LabelSelector;
 import io.kubej.apiserver.api.StatusError;
+import io.kubej.apiserver.authorization.Authorizer;
+import io.kubej.apiserver.endpoints.handlers.fieldmanager.FieldManager;
 import io.kubej.apiserver.endpoints.request.ApiRequest;
 import io.kubej.apiserver.endpoints.request.RequestInfo;
 import io.kubej.apiserver.endpoints.request.ResponseWriter;
+import io.kubej.apiserver.registry.PatchMeta;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.ResourceRegistry;
 import io.kubej.apiserver.registry.Subresource;
 import io.kubej.apiserver.registry.Validation;
 import io.kubej.apiserver.registry.generic.DeleteOptions;
 import io.kubej.apiserver.registry.generic.ListOptions;
+import io.kubej.apiserver.registry.generic.StatusSubresource;
 import io.kubej.apiserver.registry.generic.Store;
 import io.kubej.apiserver.storage.etcd3.ResourceStorage.ListPage;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -32,10 +37,17 @@ import java.util.function.UnaryOperator;
 public final class ResourceHandler {
     private final ResourceRegistry registry;
     private final AdmissionPlugin admission;
+    private final Authorizer authorizer; // null: no check beyond the request's own verb
 
     public ResourceHandler(ResourceRegistry registry, AdmissionPlugin admission) {
+        this(registry, admission, null);
+    }
+
+    /** @param authorizer asked once more when a request does more than its verb: an apply that creates also needs {@code create} */
+    public ResourceHandler(ResourceRegistry registry, AdmissionPlugin admission, Authorizer authorizer) {
         this.registry = registry;
         this.admission = admission;
+        this.authorizer = authorizer;
     }
 
     public void handle(ApiRequest req, RequestInfo info, ResponseWriter out) {
@@ -81,19 +93,27 @@ public final class ResourceHandler {
                     writeObject(out, 201, r.review().answer(body, req.user(), ns));
                     return;
                 }
+                FieldManager.update(null, body, writer(req, r, null), Instant.now());
                 admission.admit(new Attributes("CREATE", r, "", ns, body.path("metadata").path("name").asText(""), body, null, req.user(), dryRun));
                 writeObject(out, 201, store.create(ns, body, dryRun));
             }
             case "update" -> {
                 boolean dryRun = dryRun(req, "UpdateOptions");
                 ObjectNode body = RequestBody.decode(req, r, out);
+                FieldManager.Writer writer = writer(req, r, null);
                 writeObject(out, 200, store.update(ns, info.name(), Store.UpdateScope.MAIN, dryRun,
-                        admitted(req, r, "", ns, info.name(), dryRun, cur -> body)));
+                        admitted(req, r, "", ns, info.name(), dryRun, cur -> FieldManager.update(cur, body.deepCopy(), writer, Instant.now()))));
             }
             case "patch" -> {
                 boolean dryRun = dryRun(req, "PatchOptions");
+                if (isApply(req)) {
+                    serverSideApply(req, info, store, null, ns, dryRun, out);
+                    return;
+                }
+                FieldManager.Writer writer = writer(req, r, null);
                 writeObject(out, 200, store.update(ns, info.name(), Store.UpdateScope.MAIN, dryRun,
-                        admitted(req, r, "", ns, info.name(), dryRun, cur -> patched(req, cur, r, r.patchMeta(), out))));
+                        admitted(req, r, "", ns, info.name(), dryRun,
+                                cur -> FieldManager.update(cur, patched(req, cur, r, r.patchMeta(), out), writer, Instant.now()))));
             }
             case "delete" -> {
                 DeleteOptions opts = deleteOptions(req);
@@ -122,12 +142,18 @@ public final class ResourceHandler {
             case "update" -> {
                 boolean dryRun = dryRun(req, "UpdateOptions");
                 ObjectNode body = subresourceBody(req, r, s);
-                writeObject(out, 200, s.update(store, ns, name, dryRun, admitted(req, r, s.name(), ns, name, dryRun, cur -> body)));
+                writeObject(out, 200, s.update(store, ns, name, dryRun, admitted(req, r, s.name(), ns, name, dryRun,
+                        cur -> tracked(req, r, s, cur, body.deepCopy())), parentWritten(req, r, s)));
             }
             case "patch" -> {
                 boolean dryRun = dryRun(req, "PatchOptions");
-                writeObject(out, 200, s.update(store, ns, name, dryRun,
-                        admitted(req, r, s.name(), ns, name, dryRun, cur -> patched(req, cur, s.kind() == null ? r : null, s.patchMeta(r), out))));
+                if (isApply(req) && s instanceof StatusSubresource) {
+                    serverSideApply(req, info, store, s, ns, dryRun, out);
+                    return;
+                }
+                writeObject(out, 200, s.update(store, ns, name, dryRun, admitted(req, r, s.name(), ns, name, dryRun,
+                        cur -> tracked(req, r, s, cur, patched(req, cur, s.kind() == null ? r : null, s.patchMeta(r), out))),
+                        parentWritten(req, r, s)));
             }
             case "create" -> {
                 boolean dryRun = dryRun(req, "CreateOptions");
@@ -153,6 +179,120 @@ public final class ResourceHandler {
             return next;
         };
     }
+
+    // ---- field management (upstream endpoints/handlers/fieldmanager)
+
+    /** The writer of this request for field management: its manager, version, subresource and what it may own. */
+    private static FieldManager.Writer writer(ApiRequest req, Resource r, Subresource s) {
+        FieldManager.Part part = s != null ? FieldManager.Part.STATUS
+                : r.strategy().hasStatus() ? FieldManager.Part.ALL_BUT_STATUS : FieldManager.Part.ALL;
+        return new FieldManager.Writer(FieldManager.managerName(req.param("fieldManager"), req.header("user-agent")),
+                r.groupVersion(), s == null ? "" : s.name(), part, r.patchMeta() != null ? r.patchMeta() : PatchMeta.OBJECT);
+    }
+
+    /**
+     * A subresource write as field management records it: a status write in an entry of its own
+     * ({@code subresource: status}); subresources of another kind (scale) or that edit the object
+     * themselves keep the managedFields they find.
+     */
+    private static ObjectNode tracked(ApiRequest req, Resource r, Subresource s, ObjectNode current, ObjectNode next) {
+        return s instanceof StatusSubresource && s.kind() == null
+                ? FieldManager.update(current, next, writer(req, r, s), Instant.now()) : next;
+    }
+
+    /** A write through a subresource of another kind (scale) is recorded on the parent: its fields, the subresource's name. */
+    private static java.util.function.BinaryOperator<ObjectNode> parentWritten(ApiRequest req, Resource r, Subresource s) {
+        FieldManager.Writer main = writer(req, r, null);
+        FieldManager.Writer writer = new FieldManager.Writer(main.manager(), main.apiVersion(), s.name(), main.part(), main.meta());
+        return (before, after) -> FieldManager.update(before, after, writer, Instant.now());
+    }
+
+    private static boolean isApply(ApiRequest req) {
+        return req.header("content-type").startsWith("application/apply-patch");
+    }
+
+    /**
+     * Server-side apply ({@code PATCH} with {@code application/apply-patch+yaml}): the body is the
+     * applier's configuration, in YAML or JSON; it creates the object when there is none (the
+     * main resource only), else merges into it, as {@link FieldManager#apply} decides.
+     */
+    private void serverSideApply(ApiRequest req, RequestInfo info, Store store, Subresource s, String ns, boolean dryRun,
+                                 ResponseWriter out) {
+        Resource r = store.resource();
+        String manager = req.param("fieldManager");
+        if (manager == null || manager.isEmpty()) {
+            throw StatusError.invalid("meta.k8s.io", "PatchOptions", "", List.of(
+                    new StatusError.Cause("FieldValueRequired", "fieldManager", "Required value: is required for apply patch")));
+        }
+        if (manager.length() > 128) {
+            throw StatusError.invalid("meta.k8s.io", "PatchOptions", "", List.of(
+                    new StatusError.Cause("FieldValueTooLong", "fieldManager", "Too long: may not be more than 128 bytes")));
+        }
+        boolean force = "true".equals(req.param("force"));
+        ObjectNode config = applyConfiguration(req, r, info.name(), out);
+        FieldManager.Writer writer = writer(req, r, s);
+        String name = info.name();
+        if (s == null && store.find(ns, name).isEmpty()) {
+            authorizeCreate(req, info);
+            ObjectNode created = FieldManager.apply(null, config.deepCopy(), writer, force, Instant.now());
+            Json.metadata(created).remove("resourceVersion");
+            admission.admit(new Attributes("CREATE", r, "", ns, name, created, null, req.user(), dryRun));
+            try {
+                writeObject(out, 201, store.create(ns, created, dryRun));
+                return;
+            } catch (StatusError e) {
+                if (!"AlreadyExists".equals(e.reason())) {
+                    throw e;
+                }
+                // created meanwhile: apply to it instead
+            }
+        }
+        UnaryOperator<ObjectNode> apply = admitted(req, r, s == null ? "" : s.name(), ns, name, dryRun, cur -> {
+            ObjectNode merged = FieldManager.apply(cur, config.deepCopy(), writer, force, Instant.now());
+            if (!config.path("metadata").hasNonNull("resourceVersion")) {
+                Json.metadata(merged).remove("resourceVersion");
+            }
+            return merged;
+        });
+        writeObject(out, 200, s == null ? store.update(ns, name, Store.UpdateScope.MAIN, dryRun, apply) : s.update(store, ns, name, dryRun, apply));
+    }
+
+    /** Upstream's patch handler checks {@code create} too when the patch would create the object; refused in the authorizer's 403 words. */
+    private void authorizeCreate(ApiRequest req, RequestInfo info) {
+        RequestInfo create = new RequestInfo(true, info.group(), info.version(), info.namespace(), info.resource(), info.name(),
+                "", "create", info.parts());
+        if (authorizer == null || authorizer.allows(req.user(), create)) {
+            return;
+        }
+        String scope = info.namespace().isEmpty() ? "at the cluster scope" : "in the namespace \"" + info.namespace() + "\"";
+        throw StatusError.forbiddenOn(info.group(), info.resource(), info.name(), "User \"" + req.user().name() + "\" cannot create resource \""
+                + info.resource() + "\" in API group \"" + info.group() + "\" " + scope);
+    }
+
+    /** The applied configuration: YAML (or JSON), of this resource's kind and version, named as the URL; unknown fields by fieldValidation. */
+    private static ObjectNode applyConfiguration(ApiRequest req, Resource r, String name, ResponseWriter out) {
+        JsonNode parsed;
+        try {
+            parsed = YAML.readTree(req.body());
+        } catch (java.io.IOException e) {
+            throw StatusError.badRequest("error decoding YAML: " + e.getMessage());
+        }
+        if (!(parsed instanceof ObjectNode config)) {
+            throw StatusError.badRequest("the apply configuration must be an object");
+        }
+        if (!config.path("kind").asText("").equals(r.kind()) || !config.path("apiVersion").asText("").equals(r.groupVersion())) {
+            throw StatusError.badRequest("the apply configuration (" + config.path("apiVersion").asText("") + ", Kind="
+                    + config.path("kind").asText("") + ") does not match the resource (" + r.groupVersion() + ", Kind=" + r.kind() + ")");
+        }
+        String bodyName = config.path("metadata").path("name").asText("");
+        if (!bodyName.equals(name)) {
+            throw StatusError.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL (" + name + ")");
+        }
+        return RequestBody.checkFields(req, r, config, out);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+            new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
     /** A subresource's request body: JSON, or protobuf of the subresource's own kind where it has a decoder. */
     private static ObjectNode subresourceBody(ApiRequest req, Resource r, Subresource s) {
@@ -180,11 +320,15 @@ public final class ResourceHandler {
      * @param r the kind whose fields the result is checked against, or null for a subresource of a kind of its own
      *          (Scale), which kubej has no field list for
      */
-    private static ObjectNode patched(ApiRequest req, ObjectNode current, Resource r, io.kubej.apiserver.registry.PatchMeta meta,
+    private static ObjectNode patched(ApiRequest req, ObjectNode current, Resource r, PatchMeta meta,
                                       ResponseWriter out) {
         String type = req.header("content-type");
         if (type.startsWith("application/apply-patch")) {
-            throw StatusError.unsupportedMediaType(type);
+            throw StatusError.unsupportedMediaType(type); // a subresource of a kind of its own (scale) takes no apply
+        }
+        if (req.param("force") != null) {
+            throw StatusError.invalid("meta.k8s.io", "PatchOptions", "", List.of(
+                    Validation.forbidden("force", "may not be specified for non-apply patch")));
         }
         ObjectNode patched = Patcher.apply(current, req.body(), type, meta);
         if (!patchNamesResourceVersion(req.body())) {

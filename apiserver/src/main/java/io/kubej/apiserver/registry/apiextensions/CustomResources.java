@@ -3,6 +3,7 @@ package io.kubej.apiserver.registry.apiextensions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.StatusError.Cause;
+import io.kubej.apiserver.registry.PatchMeta;
 import io.kubej.apiserver.registry.RESTStrategy;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.TableConvertor;
@@ -35,7 +36,8 @@ public final class CustomResources {
         Resource.Builder b = Resource.builder(group, version.path("name").asText(), names.path("kind").asText())
                 .plural(names.path("plural").asText()).singular(names.path("singular").asText(names.path("kind").asText().toLowerCase(Locale.ROOT)))
                 .etcdResource(group + "/" + names.path("plural").asText())
-                .strategy(new Strategy(schema, status)).fieldSchema(schema).patchMeta(null)
+                .strategy(new Strategy(schema, status)).fieldSchema(schema)
+                .patchMeta(PatchMeta.ofCustomResource(version.path("schema").path("openAPIV3Schema")))
                 .table(table(version.path("additionalPrinterColumns")));
         names.path("shortNames").forEach(n -> b.shortNames(n.asText()));
         names.path("categories").forEach(c -> b.categories(c.asText()));

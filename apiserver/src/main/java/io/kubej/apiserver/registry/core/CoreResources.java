@@ -79,7 +79,7 @@ public final class CoreResources {
                         .etcdResource("services/specs").nameRule(Validation.NameRule.DNS1035_LABEL)
                         .strategy(services).table(ServiceStrategy.table()).protobuf(ServiceStrategy.PROTO.decoder())
                         .patchMeta(PatchMeta.object()
-                                .field("spec", PatchMeta.fields().mergeList("ports", "port").build())
+                                .field("spec", PatchMeta.fields().mapList("ports", PatchMeta.EMPTY, "port", "protocol").atomic("selector").build())
                                 .field("status", PatchMeta.fields().mergeList("conditions", "type").build()).build())
                         .subresource(StatusSubresource.INSTANCE).build(),
                 Resource.builder("", "v1", "Endpoints").plural("endpoints").singular("endpoints").shortNames("ep")

@@ -60,7 +60,14 @@ public record ScaleSubresource(String specReplicasPath, String statusReplicasPat
     /** Only spec.replicas changes; a resourceVersion in the Scale is a precondition on the parent. */
     @Override
     public ObjectNode update(Store store, String namespace, String name, boolean dryRun, UnaryOperator<ObjectNode> desired) {
+        return update(store, namespace, name, dryRun, desired, (before, after) -> after);
+    }
+
+    @Override
+    public ObjectNode update(Store store, String namespace, String name, boolean dryRun, UnaryOperator<ObjectNode> desired,
+                             java.util.function.BinaryOperator<ObjectNode> parentWritten) {
         ObjectNode updated = store.update(namespace, name, Store.UpdateScope.MAIN, dryRun, parent -> {
+            ObjectNode before = parent.deepCopy();
             ObjectNode scale = desired.apply(toScale(parent));
             String wantedRv = scale.path("metadata").path("resourceVersion").asText("");
             if (wantedRv.isEmpty()) {
@@ -69,7 +76,7 @@ public record ScaleSubresource(String specReplicasPath, String statusReplicasPat
                 Json.metadata(parent).put("resourceVersion", wantedRv);
             }
             set(parent, specReplicasPath, scale.path("spec").path("replicas").asInt(0));
-            return parent;
+            return parentWritten.apply(before, parent);
         });
         return toScale(updated);
     }

@@ -376,6 +376,7 @@ public final class Store {
                 if (desired.has("status")) {
                     updated.set("status", desired.get("status"));
                 }
+                keepManagedFields(updated, desired);
             }
             case FINALIZE -> {
                 updated = old.deepCopy();
@@ -422,6 +423,16 @@ public final class Store {
         }
         validate(causes, updated);
         return updated;
+    }
+
+    /** A status write records itself in managedFields (its own entry), the one part of metadata it may change. */
+    private static void keepManagedFields(ObjectNode updated, ObjectNode desired) {
+        JsonNode managed = desired.path("metadata").get("managedFields");
+        if (managed != null) {
+            Json.metadata(updated).set("managedFields", managed);
+        } else {
+            Json.metadata(updated).remove("managedFields");
+        }
     }
 
     /** A deleting object with no finalizers left and no grace period to wait for is removed. */

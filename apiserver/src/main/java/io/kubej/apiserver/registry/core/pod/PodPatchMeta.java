@@ -5,14 +5,17 @@ import io.kubej.apiserver.registry.PatchMeta;
 /**
  * The strategic-merge metadata of the pod spec and its parts (upstream's {@code patchMergeKey}
  * tags in {@code core/v1/types.go}), written once and reused wherever a pod spec appears: in
- * pods, pod templates, and the templates of every workload kind.
+ * pods, pod templates, and the templates of every workload kind. Server-side apply reads the
+ * list types from the same metadata ({@code +listType=map} on containers by name, ports by
+ * containerPort and protocol, env by name, volumes by name, volume mounts by mountPath); a label
+ * selector is {@code +structType=atomic} and a node selector {@code +mapType=atomic}.
  */
 public final class PodPatchMeta {
     private PodPatchMeta() {
     }
 
     public static final PatchMeta CONTAINER = PatchMeta.fields()
-            .mergeList("ports", "containerPort")
+            .mapList("ports", PatchMeta.EMPTY, "containerPort", "protocol")
             .mergeList("env", "name")
             .mergeList("volumeMounts", "mountPath")
             .mergeList("volumeDevices", "devicePath")
@@ -25,7 +28,8 @@ public final class PodPatchMeta {
             .mergeList("volumes", "name")
             .mergeList("imagePullSecrets", "name")
             .mergeList("hostAliases", "ip")
-            .mergeList("topologySpreadConstraints", "topologyKey")
+            .mapList("topologySpreadConstraints", PatchMeta.EMPTY, "topologyKey", "whenUnsatisfiable")
+            .atomic("nodeSelector")
             .mergeList("schedulingGates", "name")
             .mergeList("resourceClaims", "name")
             .build();
@@ -46,7 +50,7 @@ public final class PodPatchMeta {
 
     /** A workload whose spec.template is a pod template and whose status has typed conditions. */
     public static final PatchMeta WORKLOAD = PatchMeta.object()
-            .field("spec", PatchMeta.fields().field("template", TEMPLATE).build())
+            .field("spec", PatchMeta.fields().atomic("selector").field("template", TEMPLATE).build())
             .field("status", PatchMeta.fields().mergeList("conditions", "type").build())
             .build();
 }
