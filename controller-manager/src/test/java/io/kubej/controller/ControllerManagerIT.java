@@ -86,8 +86,8 @@ class ControllerManagerIT {
 
     @Test
     void eachControllerActsAsItsOwnServiceAccount() {
-        for (String sa : List.of("replicaset-controller", "endpoint-controller", "generic-garbage-collector", "namespace-controller",
-                "service-account-controller", "root-ca-cert-publisher")) {
+        for (String sa : List.of("replicaset-controller", "endpoint-controller", "endpointslice-controller", "generic-garbage-collector",
+                "namespace-controller", "service-account-controller", "root-ca-cert-publisher", "replication-controller")) {
             assertThat(client.serviceAccounts().inNamespace("kube-system").withName(sa).get()).as(sa).isNotNull();
         }
         String ns = newNamespace();
@@ -309,5 +309,52 @@ class ControllerManagerIT {
 
         client.services().inNamespace(ns).withName("sshd").delete();
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.endpoints().inNamespace(ns).withName("sshd").get()).isNull());
+    }
+
+    /** Conformance: "EndpointSlice should create Endpoints and EndpointSlices for Pods matching a Service". */
+    @Test
+    void endpointSlicesListThePodsOfAServiceWithTheirConditionsAndHostnames() {
+        String ns = newNamespace();
+        client.services().inNamespace(ns).resource(new ServiceBuilder()
+                .withNewMetadata().withName("db").endMetadata()
+                .withNewSpec().withClusterIP("None").addToSelector("app", "db")
+                    .addNewPort().withName("ssh").withPort(22).withNewTargetPort(22).withProtocol("TCP").endPort()
+                .endSpec().build()).create();
+        for (String name : List.of("db-0", "db-1")) {
+            client.pods().inNamespace(ns).resource(new PodBuilder()
+                    .withNewMetadata().withName(name).addToLabels("app", "db").endMetadata()
+                    .withNewSpec().withNodeName("worker-0").withHostname(name).withSubdomain("db")
+                        .addNewContainer().withName("c").withImage("sshsrv:v1").endContainer().endSpec()
+                    .build()).create();
+        }
+        reportRunning(ns, client.pods().inNamespace(ns).withName("db-0").get(), "10.200.0.31", true);
+        reportRunning(ns, client.pods().inNamespace(ns).withName("db-1").get(), "10.200.0.32", false);
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            var slices = client.discovery().v1().endpointSlices().inNamespace(ns).withLabel("kubernetes.io/service-name", "db")
+                    .list().getItems();
+            assertThat(slices).singleElement().satisfies(slice -> {
+                assertThat(slice.getMetadata().getLabels())
+                        .containsEntry("endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io");
+                assertThat(slice.getMetadata().getOwnerReferences()).singleElement()
+                        .satisfies(o -> assertThat(o.getKind()).isEqualTo("Service"));
+                assertThat(slice.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(22));
+                assertThat(slice.getEndpoints()).extracting(e -> e.getAddresses().get(0), e -> e.getConditions().getReady(), e -> e.getHostname())
+                        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("10.200.0.31", true, "db-0"),
+                                org.assertj.core.groups.Tuple.tuple("10.200.0.32", false, "db-1"));
+            });
+            // the Endpoints object says the same, with hostnames for the headless Service's DNS names
+            Endpoints ep = client.endpoints().inNamespace(ns).withName("db").get();
+            assertThat(ep.getSubsets().get(0).getAddresses()).singleElement()
+                    .satisfies(a -> assertThat(a.getHostname()).isEqualTo("db-0"));
+        });
+
+        // a slice someone deletes comes back; the Service's deletion takes its slices with it (owner reference)
+        client.discovery().v1().endpointSlices().inNamespace(ns).withLabel("kubernetes.io/service-name", "db").delete();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.discovery().v1().endpointSlices().inNamespace(ns)
+                .withLabel("kubernetes.io/service-name", "db").list().getItems()).hasSize(1));
+        client.services().inNamespace(ns).withName("db").delete();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.discovery().v1().endpointSlices().inNamespace(ns)
+                .withLabel("kubernetes.io/service-name", "db").list().getItems()).isEmpty());
     }
 }
