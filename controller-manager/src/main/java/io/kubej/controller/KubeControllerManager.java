@@ -3,6 +3,7 @@ package io.kubej.controller;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -20,6 +21,7 @@ import io.kubej.controller.deployment.DeploymentController;
 import io.kubej.controller.endpoints.EndpointsController;
 import io.kubej.controller.garbagecollector.GarbageCollector;
 import io.kubej.controller.namespace.NamespaceController;
+import io.kubej.controller.nodeipam.NodeIpamController;
 import io.kubej.controller.replicaset.ReplicaSetController;
 import io.kubej.controller.serviceaccount.ServiceAccountsController;
 import java.nio.file.Path;
@@ -78,6 +80,12 @@ public final class KubeControllerManager implements Component, Callable<Integer>
                     ctx -> new ServiceAccountsController(ctx.clientFor("service-account-controller"),
                             ctx.clientFor("root-ca-cert-publisher"), ctx.informer(Namespace.class),
                             ctx.informer(ServiceAccount.class), ctx.informer(ConfigMap.class), ctx.options().rootCa()),
+                    o -> 1),
+            // as upstream, node IPAM runs only with --allocate-node-cidrs, and as node-controller
+            new ControllerDescriptor("node-ipam-controller", List.of("nodeipam"),
+                    ctx -> ctx.options().allocateNodeCidrs() ? new NodeIpamController(ctx.clientFor("node-controller"),
+                            ctx.informer(Node.class), ctx.options().clusterCidrs(), ctx.options().nodeCidrMaskSizeIpv4(),
+                            ctx.options().nodeCidrMaskSizeIpv6()) : null,
                     o -> 1));
 
     @Mixin
@@ -137,14 +145,28 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Option(names = "--root-ca-file", description = "the CA bundle published to every namespace as ConfigMap kube-root-ca.crt")
     Path rootCaFile;
 
+    @Option(names = "--allocate-node-cidrs", arity = "0..1", fallbackValue = "true",
+            description = "Give every Node a pod CIDR (spec.podCIDR) out of --cluster-cidr.")
+    Boolean allocateNodeCidrs;
+
+    @Option(names = "--cluster-cidr", description = "The CIDR (or an IPv4 and an IPv6 CIDR, comma-separated) pods' addresses come from.")
+    String clusterCidr;
+
+    @Option(names = "--node-cidr-mask-size", description = "Mask size of each Node's pod CIDR (single-stack; default 24 for IPv4, 64 for IPv6).")
+    Integer nodeCidrMaskSize;
+
+    @Option(names = "--node-cidr-mask-size-ipv4", description = "Mask size of each Node's IPv4 pod CIDR (default 24).")
+    Integer nodeCidrMaskSizeIpv4;
+
+    @Option(names = "--node-cidr-mask-size-ipv6", description = "Mask size of each Node's IPv6 pod CIDR (default 64).")
+    Integer nodeCidrMaskSizeIpv6;
+
     // accepted for the hard way's unit file; not honoured (yet)
-    @Option(names = "--cluster-cidr") String clusterCidr;
     @Option(names = "--cluster-name") String clusterName;
     @Option(names = "--cluster-signing-cert-file") String clusterSigningCertFile;
     @Option(names = "--cluster-signing-key-file") String clusterSigningKeyFile;
     @Option(names = "--service-account-private-key-file") String serviceAccountPrivateKeyFile;
     @Option(names = "--service-cluster-ip-range") String serviceClusterIpRange;
-    @Option(names = "--allocate-node-cidrs", arity = "0..1", fallbackValue = "true") Boolean allocateNodeCidrs;
     @Option(names = "--authentication-kubeconfig") String authenticationKubeconfig;
     @Option(names = "--authorization-kubeconfig") String authorizationKubeconfig;
     @Option(names = "--requestheader-client-ca-file") String requestheaderClientCaFile;
@@ -212,6 +234,10 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         for (ControllerDescriptor d : DESCRIPTORS) {
             if (enabled(d.name())) {
                 Controller c = d.constructor().apply(context);
+                if (c == null) {
+                    log.info("{} is not started: its flags turn it off", d.name());
+                    continue;
+                }
                 running.add(c);
                 int workers = d.workers().applyAsInt(this);
                 runs.add(() -> run(c, workers, cacheSyncTimeout));
@@ -220,6 +246,27 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         informers.startAllRegisteredInformers();
         // each controller waits for its own caches before its workers start
         runs.forEach(r -> Thread.ofVirtual().name("start-controller").start(r));
+    }
+
+    boolean allocateNodeCidrs() {
+        return Boolean.TRUE.equals(allocateNodeCidrs);
+    }
+
+    /** --cluster-cidr as a list (dual-stack clusters give an IPv4 and an IPv6 CIDR). */
+    List<String> clusterCidrs() {
+        if (clusterCidr == null || clusterCidr.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(clusterCidr.split(",")).map(String::trim).filter(c -> !c.isEmpty()).toList();
+    }
+
+    /** Upstream's setNodeCIDRMaskSizes: the per-family flag, else --node-cidr-mask-size, else 24 / 64. */
+    int nodeCidrMaskSizeIpv4() {
+        return nodeCidrMaskSizeIpv4 != null ? nodeCidrMaskSizeIpv4 : nodeCidrMaskSize != null ? nodeCidrMaskSize : 24;
+    }
+
+    int nodeCidrMaskSizeIpv6() {
+        return nodeCidrMaskSizeIpv6 != null ? nodeCidrMaskSizeIpv6 : nodeCidrMaskSize != null ? nodeCidrMaskSize : 64;
     }
 
     /** --root-ca-file's contents, or null (nothing is published then). */
@@ -292,13 +339,11 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     }
 
     private void warnNotHonoured() {
-        GoOnlyFlags.warnIgnored("--cluster-cidr", clusterCidr, "no node IPAM controller in kubej yet");
         GoOnlyFlags.warnIgnored("--cluster-name", clusterName, "only used by cloud controllers");
         GoOnlyFlags.warnIgnored("--cluster-signing-cert-file", clusterSigningCertFile, "no CSR signing controller in kubej yet");
         GoOnlyFlags.warnIgnored("--cluster-signing-key-file", clusterSigningKeyFile, "no CSR signing controller in kubej yet");
         GoOnlyFlags.warnIgnored("--service-account-private-key-file", serviceAccountPrivateKeyFile, "it signs legacy token Secrets, which kubej does not make (pods get TokenRequest tokens instead)");
         GoOnlyFlags.warnIgnored("--service-cluster-ip-range", serviceClusterIpRange, "the API server allocates ClusterIPs");
-        GoOnlyFlags.warnIgnored("--allocate-node-cidrs", allocateNodeCidrs, "no node IPAM controller in kubej yet");
         GoOnlyFlags.warnIgnored("--authentication-kubeconfig", authenticationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
         GoOnlyFlags.warnIgnored("--authorization-kubeconfig", authorizationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
         GoOnlyFlags.warnIgnored("--requestheader-client-ca-file", requestheaderClientCaFile, "kubej serves /healthz and /metrics over plain HTTP");

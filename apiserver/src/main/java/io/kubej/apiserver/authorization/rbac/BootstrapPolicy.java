@@ -57,6 +57,14 @@ public final class BootstrapPolicy {
                     rule("*", "*", "get,list,watch,patch,update,delete"),
                     rule("", "events", EVENTS_WRITE),
                     rule("events.k8s.io", "events", EVENTS_WRITE)),
+            // node IPAM, node lifecycle and taint eviction all act as node-controller, as upstream
+            "node-controller", List.of(
+                    rule("", "nodes", "get,list,watch,update,delete,patch"),
+                    rule("", "nodes/status", "patch,update"),
+                    rule("", "pods/status", "patch,update"),
+                    rule("", "pods", "list,watch,get,delete"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE)),
             "service-account-controller", List.of(
                     rule("", "serviceaccounts", "create"),
                     rule("", "events", EVENTS_WRITE),
