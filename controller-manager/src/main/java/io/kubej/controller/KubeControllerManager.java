@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import io.kubej.client.Clients;
@@ -22,6 +23,8 @@ import io.kubej.controller.endpoints.EndpointsController;
 import io.kubej.controller.garbagecollector.GarbageCollector;
 import io.kubej.controller.namespace.NamespaceController;
 import io.kubej.controller.nodeipam.NodeIpamController;
+import io.kubej.controller.nodelifecycle.NodeLifecycleController;
+import io.kubej.controller.nodelifecycle.TaintEvictionController;
 import io.kubej.controller.replicaset.ReplicaSetController;
 import io.kubej.controller.serviceaccount.ServiceAccountsController;
 import java.nio.file.Path;
@@ -86,6 +89,15 @@ public final class KubeControllerManager implements Component, Callable<Integer>
                     ctx -> ctx.options().allocateNodeCidrs() ? new NodeIpamController(ctx.clientFor("node-controller"),
                             ctx.informer(Node.class), ctx.options().clusterCidrs(), ctx.options().nodeCidrMaskSizeIpv4(),
                             ctx.options().nodeCidrMaskSizeIpv6()) : null,
+                    o -> 1),
+            new ControllerDescriptor("node-lifecycle-controller", List.of("nodelifecycle"),
+                    ctx -> new NodeLifecycleController(ctx.clientFor("node-controller"), ctx.informer(Node.class),
+                            ctx.informer(Lease.class), ctx.informer(Pod.class), GoDuration.parse(ctx.options().nodeMonitorPeriod),
+                            GoDuration.parse(ctx.options().nodeMonitorGracePeriod), GoDuration.parse(ctx.options().nodeStartupGracePeriod)),
+                    o -> 1),
+            // upstream's taint-manager uses node-controller's role too
+            new ControllerDescriptor("taint-eviction-controller", List.of(),
+                    ctx -> new TaintEvictionController(ctx.clientFor("node-controller"), ctx.informer(Pod.class), ctx.informer(Node.class)),
                     o -> 1));
 
     @Mixin
@@ -160,6 +172,17 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
     @Option(names = "--node-cidr-mask-size-ipv6", description = "Mask size of each Node's IPv6 pod CIDR (default 64).")
     Integer nodeCidrMaskSizeIpv6;
+
+    @Option(names = "--node-monitor-period", defaultValue = "5s", description = "How often each Node's health is checked.")
+    String nodeMonitorPeriod = "5s";
+
+    @Option(names = "--node-monitor-grace-period", defaultValue = "40s",
+            description = "How long a kubelet may go without renewing its Lease or status before its Node becomes Unknown.")
+    String nodeMonitorGracePeriod = "40s";
+
+    @Option(names = "--node-startup-grace-period", defaultValue = "1m",
+            description = "The same, for a Node whose kubelet never posted Ready.")
+    String nodeStartupGracePeriod = "1m";
 
     // accepted for the hard way's unit file; not honoured (yet)
     @Option(names = "--cluster-name") String clusterName;
