@@ -25,6 +25,7 @@ import io.kubej.controller.namespace.NamespaceController;
 import io.kubej.controller.nodeipam.NodeIpamController;
 import io.kubej.controller.nodelifecycle.NodeLifecycleController;
 import io.kubej.controller.nodelifecycle.TaintEvictionController;
+import io.kubej.controller.podgc.PodGcController;
 import io.kubej.controller.replicaset.ReplicaSetController;
 import io.kubej.controller.serviceaccount.ServiceAccountsController;
 import java.nio.file.Path;
@@ -98,6 +99,10 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             // upstream's taint-manager uses node-controller's role too
             new ControllerDescriptor("taint-eviction-controller", List.of(),
                     ctx -> new TaintEvictionController(ctx.clientFor("node-controller"), ctx.informer(Pod.class), ctx.informer(Node.class)),
+                    o -> 1),
+            new ControllerDescriptor("pod-garbage-collector-controller", List.of("podgc"),
+                    ctx -> new PodGcController(ctx.clientFor("pod-garbage-collector"), ctx.informer(Pod.class), ctx.informer(Node.class),
+                            ctx.options().terminatedPodGcThreshold, ctx.options().podGcCheckPeriod, ctx.options().podGcQuarantineTime),
                     o -> 1));
 
     @Mixin
@@ -184,6 +189,10 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             description = "The same, for a Node whose kubelet never posted Ready.")
     String nodeStartupGracePeriod = "1m";
 
+    @Option(names = "--terminated-pod-gc-threshold", defaultValue = "12500",
+            description = "How many terminated (Succeeded/Failed) pods may exist before PodGC deletes the oldest; <= 0 keeps them all.")
+    int terminatedPodGcThreshold = 12500;
+
     // accepted for the hard way's unit file; not honoured (yet)
     @Option(names = "--cluster-name") String clusterName;
     @Option(names = "--cluster-signing-cert-file") String clusterSigningCertFile;
@@ -205,6 +214,9 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     private volatile boolean closed;
     /** How long each controller waits for its caches (upstream waits indefinitely per controller; kubej gives up). */
     Duration cacheSyncTimeout = Duration.ofMinutes(5);
+    /** PodGC's pass period and how long a missing node is quarantined (upstream's constants, 20 s and 40 s; no flags). */
+    Duration podGcCheckPeriod = Duration.ofSeconds(20);
+    Duration podGcQuarantineTime = Duration.ofSeconds(40);
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeControllerManager()).execute(args));

@@ -65,6 +65,10 @@ public final class BootstrapPolicy {
                     rule("", "pods", "list,watch,get,delete"),
                     rule("", "events", EVENTS_WRITE),
                     rule("events.k8s.io", "events", EVENTS_WRITE)),
+            "pod-garbage-collector", List.of(
+                    rule("", "pods", "list,watch,delete"),
+                    rule("", "nodes", READ),
+                    rule("", "pods/status", "patch")),
             "service-account-controller", List.of(
                     rule("", "serviceaccounts", "create"),
                     rule("", "events", EVENTS_WRITE),
