@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
@@ -18,6 +19,8 @@ import io.kubej.component.Component;
 import io.kubej.component.ComponentRunner;
 import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
+import io.kubej.controller.certificates.CsrSigningController;
+import io.kubej.controller.certificates.SigningFlags;
 import io.kubej.controller.deployment.DeploymentController;
 import io.kubej.controller.endpoints.EndpointsController;
 import io.kubej.controller.garbagecollector.GarbageCollector;
@@ -103,6 +106,11 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             new ControllerDescriptor("pod-garbage-collector-controller", List.of("podgc"),
                     ctx -> new PodGcController(ctx.clientFor("pod-garbage-collector"), ctx.informer(Pod.class), ctx.informer(Node.class),
                             ctx.options().terminatedPodGcThreshold, ctx.options().podGcCheckPeriod, ctx.options().podGcQuarantineTime),
+                    o -> 1),
+            // runs only when a signing CA is given (--cluster-signing-*), as upstream
+            new ControllerDescriptor("certificatesigningrequest-signing-controller", List.of("csrsigning", "csrsigning-controller"),
+                    ctx -> CsrSigningController.fromFlags(ctx.clientFor("certificate-controller"),
+                            ctx.informer(CertificateSigningRequest.class), ctx.options().signingFlags()),
                     o -> 1));
 
     @Mixin
@@ -193,10 +201,24 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             description = "How many terminated (Succeeded/Failed) pods may exist before PodGC deletes the oldest; <= 0 keeps them all.")
     int terminatedPodGcThreshold = 12500;
 
+    @Option(names = "--cluster-signing-cert-file", description = "The CA certificate (PEM) that signs every built-in signer's CSRs.")
+    String clusterSigningCertFile;
+
+    @Option(names = "--cluster-signing-key-file", description = "Its private key (PEM).")
+    String clusterSigningKeyFile;
+
+    @Option(names = "--cluster-signing-duration", defaultValue = "8760h", description = "The longest life a signed certificate gets.")
+    String clusterSigningDuration = "8760h";
+
+    @Option(names = "--cluster-signing-kubelet-serving-cert-file") String kubeletServingCertFile;
+    @Option(names = "--cluster-signing-kubelet-serving-key-file") String kubeletServingKeyFile;
+    @Option(names = "--cluster-signing-kubelet-client-cert-file") String kubeletClientCertFile;
+    @Option(names = "--cluster-signing-kubelet-client-key-file") String kubeletClientKeyFile;
+    @Option(names = "--cluster-signing-kube-apiserver-client-cert-file") String kubeApiserverClientCertFile;
+    @Option(names = "--cluster-signing-kube-apiserver-client-key-file") String kubeApiserverClientKeyFile;
+
     // accepted for the hard way's unit file; not honoured (yet)
     @Option(names = "--cluster-name") String clusterName;
-    @Option(names = "--cluster-signing-cert-file") String clusterSigningCertFile;
-    @Option(names = "--cluster-signing-key-file") String clusterSigningKeyFile;
     @Option(names = "--service-account-private-key-file") String serviceAccountPrivateKeyFile;
     @Option(names = "--service-cluster-ip-range") String serviceClusterIpRange;
     @Option(names = "--authentication-kubeconfig") String authenticationKubeconfig;
@@ -304,6 +326,12 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         return nodeCidrMaskSizeIpv6 != null ? nodeCidrMaskSizeIpv6 : nodeCidrMaskSize != null ? nodeCidrMaskSize : 64;
     }
 
+    SigningFlags signingFlags() {
+        return new SigningFlags(clusterSigningCertFile, clusterSigningKeyFile, GoDuration.parse(clusterSigningDuration),
+                kubeletServingCertFile, kubeletServingKeyFile, kubeletClientCertFile, kubeletClientKeyFile,
+                kubeApiserverClientCertFile, kubeApiserverClientKeyFile);
+    }
+
     /** --root-ca-file's contents, or null (nothing is published then). */
     String rootCa() {
         if (rootCaFile == null) {
@@ -375,8 +403,6 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
     private void warnNotHonoured() {
         GoOnlyFlags.warnIgnored("--cluster-name", clusterName, "only used by cloud controllers");
-        GoOnlyFlags.warnIgnored("--cluster-signing-cert-file", clusterSigningCertFile, "no CSR signing controller in kubej yet");
-        GoOnlyFlags.warnIgnored("--cluster-signing-key-file", clusterSigningKeyFile, "no CSR signing controller in kubej yet");
         GoOnlyFlags.warnIgnored("--service-account-private-key-file", serviceAccountPrivateKeyFile, "it signs legacy token Secrets, which kubej does not make (pods get TokenRequest tokens instead)");
         GoOnlyFlags.warnIgnored("--service-cluster-ip-range", serviceClusterIpRange, "the API server allocates ClusterIPs");
         GoOnlyFlags.warnIgnored("--authentication-kubeconfig", authenticationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");

@@ -69,6 +69,15 @@ public final class BootstrapPolicy {
                     rule("", "pods", "list,watch,delete"),
                     rule("", "nodes", READ),
                     rule("", "pods/status", "patch")),
+            "certificate-controller", List.of(
+                    rule("certificates.k8s.io", "certificatesigningrequests", "get,list,watch,delete"),
+                    rule("certificates.k8s.io", "certificatesigningrequests/status,certificatesigningrequests/approval", "update"),
+                    rule("certificates.k8s.io", "signers", "approve").withNames("kubernetes.io/kube-apiserver-client-kubelet"),
+                    rule("certificates.k8s.io", "signers", "sign").withNames("kubernetes.io/legacy-unknown",
+                            "kubernetes.io/kube-apiserver-client", "kubernetes.io/kube-apiserver-client-kubelet", "kubernetes.io/kubelet-serving"),
+                    rule("authorization.k8s.io", "subjectaccessreviews", "create"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE)),
             "service-account-controller", List.of(
                     rule("", "serviceaccounts", "create"),
                     rule("", "events", EVENTS_WRITE),
