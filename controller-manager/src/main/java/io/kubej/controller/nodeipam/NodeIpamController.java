@@ -116,7 +116,7 @@ public final class NodeIpamController extends KeyedController {
         String name = node.getMetadata().getName();
         String patch = Serialization.asJson(Map.of("spec", Map.of("podCIDR", cidrs.get(0), "podCIDRs", cidrs)));
         try {
-            client.nodes().withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            client.nodes().resource(node).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
             log.info("Set node {} PodCIDR to {}", name, cidrs);
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {

@@ -180,7 +180,7 @@ public final class NodeLifecycleController extends KeyedController {
             Map<String, Object> condition = Map.of("type", "Ready", "status", "False", "lastTransitionTime", now,
                     "reason", Objects.requireNonNullElse(ready.getReason(), ""), "message", Objects.requireNonNullElse(ready.getMessage(), ""));
             try {
-                client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).subresource("status")
+                client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).subresource("status")
                         .patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
                                 Serialization.asJson(Map.of("status", Map.of("conditions", List.of(condition)))));
             } catch (KubernetesClientException e) {

@@ -148,9 +148,9 @@ public final class TaintEvictionController extends KeyedController {
                 "message", "Taint manager: deleting due to NoExecute taint",
                 "lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         try {
-            client.pods().inNamespace(ns).withName(name).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+            client.pods().inNamespace(ns).resource(pod).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
                     Serialization.asJson(Map.of("status", Map.of("conditions", List.of(condition)))));
-            client.pods().inNamespace(ns).withName(name).delete();
+            client.pods().inNamespace(ns).resource(pod).delete();
             log.info("Deleted pod {}/{} from node {}: NoExecute taint not tolerated", ns, name, pod.getSpec().getNodeName());
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {

@@ -140,10 +140,10 @@ public final class PodGcController extends KeyedController {
                     c.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
                     status.put("conditions", List.of(c));
                 }
-                client.pods().inNamespace(ns).withName(name).subresource("status")
+                client.pods().inNamespace(ns).resource(pod).subresource("status")
                         .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), Serialization.asJson(Map.of("status", status)));
             }
-            client.pods().inNamespace(ns).withName(name).withGracePeriod(0).delete();
+            client.pods().inNamespace(ns).resource(pod).withGracePeriod(0).delete();
             log.info("PodGC force-deleted pod {}/{}: {}", ns, name, why);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
