@@ -189,9 +189,11 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Option(names = "--node-monitor-period", defaultValue = "5s", description = "How often each Node's health is checked.")
     String nodeMonitorPeriod = "5s";
 
-    @Option(names = "--node-monitor-grace-period", defaultValue = "40s",
+    // 50s since Kubernetes 1.32 (40s before): longer than HTTP/2's ping and read-idle timeouts together,
+    // so a kubelet on a broken connection reconnects before its node is given up
+    @Option(names = "--node-monitor-grace-period", defaultValue = "50s",
             description = "How long a kubelet may go without renewing its Lease or status before its Node becomes Unknown.")
-    String nodeMonitorGracePeriod = "40s";
+    String nodeMonitorGracePeriod = "50s";
 
     @Option(names = "--node-startup-grace-period", defaultValue = "1m",
             description = "The same, for a Node whose kubelet never posted Ready.")

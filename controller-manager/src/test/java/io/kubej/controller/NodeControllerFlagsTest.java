@@ -32,7 +32,7 @@ class NodeControllerFlagsTest {
     void nodeLifecycleAndPodGcFlagsHaveUpstreamsDefaults() {
         KubeControllerManager kcm = parse();
         assertThat(kcm.nodeMonitorPeriod).isEqualTo("5s");
-        assertThat(kcm.nodeMonitorGracePeriod).isEqualTo("40s");
+        assertThat(kcm.nodeMonitorGracePeriod).isEqualTo("50s");
         assertThat(kcm.nodeStartupGracePeriod).isEqualTo("1m");
         assertThat(kcm.terminatedPodGcThreshold).isEqualTo(12500);
         assertThat(kcm.signingFlags().duration()).isEqualTo(Duration.ofHours(8760));
