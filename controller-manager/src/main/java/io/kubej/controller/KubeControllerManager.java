@@ -28,6 +28,7 @@ import io.kubej.controller.namespace.NamespaceController;
 import io.kubej.controller.nodeipam.NodeIpamController;
 import io.kubej.controller.nodelifecycle.NodeLifecycleController;
 import io.kubej.controller.nodelifecycle.TaintEvictionController;
+import io.kubej.controller.nodelifecycle.Zones;
 import io.kubej.controller.podgc.PodGcController;
 import io.kubej.controller.replicaset.ReplicaSetController;
 import io.kubej.controller.serviceaccount.ServiceAccountsController;
@@ -97,7 +98,8 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             new ControllerDescriptor("node-lifecycle-controller", List.of("nodelifecycle"),
                     ctx -> new NodeLifecycleController(ctx.clientFor("node-controller"), ctx.informer(Node.class),
                             ctx.informer(Lease.class), ctx.informer(Pod.class), GoDuration.parse(ctx.options().nodeMonitorPeriod),
-                            GoDuration.parse(ctx.options().nodeMonitorGracePeriod), GoDuration.parse(ctx.options().nodeStartupGracePeriod)),
+                            GoDuration.parse(ctx.options().nodeMonitorGracePeriod), GoDuration.parse(ctx.options().nodeStartupGracePeriod),
+                            ctx.options().evictionRates()),
                     o -> 1),
             // upstream's taint-manager uses node-controller's role too
             new ControllerDescriptor("taint-eviction-controller", List.of(),
@@ -198,6 +200,21 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Option(names = "--node-startup-grace-period", defaultValue = "1m",
             description = "The same, for a Node whose kubelet never posted Ready.")
     String nodeStartupGracePeriod = "1m";
+
+    @Option(names = "--node-eviction-rate", defaultValue = "0.1", description = "Nodes per second newly tainted NoExecute in a healthy zone.")
+    double nodeEvictionRate = 0.1;
+
+    @Option(names = "--secondary-node-eviction-rate", defaultValue = "0.01",
+            description = "The same in a zone in partial disruption (0 in zones up to --large-cluster-size-threshold nodes).")
+    double secondaryNodeEvictionRate = 0.01;
+
+    @Option(names = "--unhealthy-zone-threshold", defaultValue = "0.55",
+            description = "Share of not-Ready nodes (more than 2) that puts a zone in partial disruption.")
+    double unhealthyZoneThreshold = 0.55;
+
+    @Option(names = "--large-cluster-size-threshold", defaultValue = "50",
+            description = "Zones larger than this keep evicting, at the secondary rate, in partial disruption.")
+    int largeClusterSizeThreshold = 50;
 
     @Option(names = "--terminated-pod-gc-threshold", defaultValue = "12500",
             description = "How many terminated (Succeeded/Failed) pods may exist before PodGC deletes the oldest; <= 0 keeps them all.")
@@ -326,6 +343,11 @@ public final class KubeControllerManager implements Component, Callable<Integer>
 
     int nodeCidrMaskSizeIpv6() {
         return nodeCidrMaskSizeIpv6 != null ? nodeCidrMaskSizeIpv6 : nodeCidrMaskSize != null ? nodeCidrMaskSize : 64;
+    }
+
+    Zones.Rates evictionRates() {
+        return new Zones.Rates(nodeEvictionRate, secondaryNodeEvictionRate,
+                unhealthyZoneThreshold, largeClusterSizeThreshold);
     }
 
     SigningFlags signingFlags() {

@@ -34,6 +34,7 @@ class NodeControllerFlagsTest {
         assertThat(kcm.nodeMonitorPeriod).isEqualTo("5s");
         assertThat(kcm.nodeMonitorGracePeriod).isEqualTo("50s");
         assertThat(kcm.nodeStartupGracePeriod).isEqualTo("1m");
+        assertThat(kcm.evictionRates()).isEqualTo(io.kubej.controller.nodelifecycle.Zones.Rates.DEFAULTS);
         assertThat(kcm.terminatedPodGcThreshold).isEqualTo(12500);
         assertThat(kcm.signingFlags().duration()).isEqualTo(Duration.ofHours(8760));
     }

@@ -43,9 +43,8 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * When the kubelet is back and posts Ready=True, the taints go.
  *
- * <p>Not (yet) as upstream: evictions are not rate-limited per zone
- * ({@code --node-eviction-rate}, {@code --unhealthy-zone-threshold}); only the cluster-wide
- * case is kept, where no node at all is Ready and nothing is evicted.
+ * <p>New NoExecute taints are rate-limited per zone, and stop when every zone looks dead
+ * ({@link Zones}); removing taints never waits.
  */
 public final class NodeLifecycleController extends KeyedController {
     public static final String NAME = "node-lifecycle-controller";
@@ -58,6 +57,10 @@ public final class NodeLifecycleController extends KeyedController {
     private final Duration monitorPeriod;
     private final Duration monitorGracePeriod;
     private final Duration startupGracePeriod;
+    private final Zones.Rates rates;
+    private volatile Map<String, Zones.State> zoneStates = Map.of();
+    private volatile Map<String, Integer> zoneSizes = Map.of();
+    private final Map<String, Zones.Limiter> limiters = new ConcurrentHashMap<>();
     private final Map<String, NodeHealth.Probe> probes = new ConcurrentHashMap<>();
     private final EventRecorder recorder;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -68,7 +71,8 @@ public final class NodeLifecycleController extends KeyedController {
 
     public NodeLifecycleController(KubernetesClient client, SharedIndexInformer<Node> nodeInformer,
                                    SharedIndexInformer<Lease> leaseInformer, SharedIndexInformer<Pod> podInformer,
-                                   Duration monitorPeriod, Duration monitorGracePeriod, Duration startupGracePeriod) {
+                                   Duration monitorPeriod, Duration monitorGracePeriod, Duration startupGracePeriod,
+                                   Zones.Rates rates) {
         super(NAME, List.of(nodeInformer, leaseInformer, podInformer));
         this.client = client;
         this.nodes = new Lister<>(nodeInformer.getIndexer());
@@ -77,6 +81,7 @@ public final class NodeLifecycleController extends KeyedController {
         this.monitorPeriod = monitorPeriod;
         this.monitorGracePeriod = monitorGracePeriod;
         this.startupGracePeriod = startupGracePeriod;
+        this.rates = rates;
         this.recorder = new EventRecorder(client, "node-controller");
         nodeInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -128,8 +133,35 @@ public final class NodeLifecycleController extends KeyedController {
     public void run(int workers, Duration cacheSyncTimeout) throws InterruptedException {
         super.run(workers, cacheSyncTimeout);
         long period = monitorPeriod.toMillis();
-        ticker.scheduleAtFixedRate(() -> nodes.list().forEach(n -> queue.add(n.getMetadata().getName())),
-                period, period, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(this::monitorNodeHealth, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** One monitor pass: the zones' states and their taint rates, then every node looked at again. */
+    private void monitorNodeHealth() {
+        try {
+            List<Node> all = nodes.list();
+            Map<String, Zones.State> states = Zones.states(all, rates.unhealthyZoneThreshold());
+            Map<String, Integer> sizes = new java.util.HashMap<>();
+            all.forEach(n -> sizes.merge(Zones.zoneOf(n), 1, Integer::sum));
+            states.forEach((zone, state) -> {
+                if (state != zoneStates.get(zone)) {
+                    log.info("Zone {} is now in state {}", zone.equals(":") ? "(none)" : zone, state);
+                }
+                limiter(zone).setRate(Zones.taintRate(state, sizes.get(zone), rates));
+            });
+            if (Zones.allFullyDisrupted(states) && !Zones.allFullyDisrupted(zoneStates)) {
+                log.info("No node in any zone is Ready: master disruption mode, no NoExecute taints until one is");
+            }
+            zoneSizes = sizes;
+            zoneStates = states;
+            all.forEach(n -> queue.add(n.getMetadata().getName()));
+        } catch (RuntimeException e) {
+            log.warn("node health monitor pass failed: {}", e.toString());
+        }
+    }
+
+    private Zones.Limiter limiter(String zone) {
+        return limiters.computeIfAbsent(zone, z -> new Zones.Limiter(rates.evictionRate()));
     }
 
     @Override
@@ -194,8 +226,19 @@ public final class NodeLifecycleController extends KeyedController {
     private void reconcileTaints(Node node, Instant now) {
         List<NodeCondition> conditions = node.getStatus() == null || node.getStatus().getConditions() == null
                 ? List.of() : node.getStatus().getConditions();
-        List<Taint> want = NodeTaints.desired(node, conditions, !masterDisruption(), now);
-        if (NodeTaints.sameTaints(node.getSpec() == null ? null : node.getSpec().getTaints(), want)) {
+        List<Taint> current = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        List<Taint> want = NodeTaints.desired(node, conditions, !Zones.allFullyDisrupted(zoneStates), now);
+        boolean addsNoExecute = NodeTaints.noExecute(node).stream().noneMatch(NodeTaints::owned)
+                && want.stream().anyMatch(t -> NodeTaints.NO_EXECUTE.equals(t.getEffect()) && NodeTaints.owned(t));
+        if (addsNoExecute) {
+            Duration wait = limiter(Zones.zoneOf(node)).tryAccept(now);
+            if (wait == null || !wait.isZero()) {
+                // this zone's rate says not yet (or, in a partial disruption of a small zone, not at all)
+                want = want.stream().filter(t -> !(NodeTaints.NO_EXECUTE.equals(t.getEffect()) && NodeTaints.owned(t))).toList();
+                queue.addAfter(node.getMetadata().getName(), wait == null ? monitorPeriod : wait);
+            }
+        }
+        if (NodeTaints.sameTaints(current, want)) {
             return;
         }
         Node copy = Serialization.clone(node);
@@ -207,12 +250,6 @@ public final class NodeLifecycleController extends KeyedController {
         client.nodes().resource(copy).update();
         log.info("Node {} taints now {}", node.getMetadata().getName(),
                 want.stream().map(t -> t.getKey() + ":" + t.getEffect()).toList());
-    }
-
-    /** Upstream's "master disruption mode": no node at all is Ready, so NoExecute taints would evict everything. */
-    private boolean masterDisruption() {
-        List<Node> all = nodes.list();
-        return !all.isEmpty() && all.stream().noneMatch(n -> "True".equals(NodeHealth.readyStatus(n)));
     }
 
     @Override

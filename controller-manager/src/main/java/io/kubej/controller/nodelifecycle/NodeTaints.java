@@ -76,8 +76,7 @@ final class NodeTaints {
         List<Taint> current = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
         for (Taint t : current) {
             String id = t.getKey() + "|" + t.getEffect();
-            boolean owned = OWNED_KEYS.contains(t.getKey()) && (NO_SCHEDULE.equals(t.getEffect()) || NO_EXECUTE.equals(t.getEffect()));
-            if (!owned) {
+            if (!owned(t)) {
                 out.add(t);
             } else if (want.remove(id) != null) {
                 out.add(t); // still wanted: keep it as it is, with its timeAdded
@@ -85,6 +84,11 @@ final class NodeTaints {
         }
         out.addAll(want.values());
         return out;
+    }
+
+    /** Whether this controller owns {@code taint} (its key and a NoSchedule or NoExecute effect). */
+    static boolean owned(Taint taint) {
+        return OWNED_KEYS.contains(taint.getKey()) && (NO_SCHEDULE.equals(taint.getEffect()) || NO_EXECUTE.equals(taint.getEffect()));
     }
 
     /** Whether two taint lists are the same set (order aside). */
