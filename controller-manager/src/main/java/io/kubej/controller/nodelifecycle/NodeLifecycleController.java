@@ -53,7 +53,7 @@ public final class NodeLifecycleController extends KeyedController {
     private final KubernetesClient client;
     private final Lister<Node> nodes;
     private final Lister<Lease> leases;
-    private final Lister<Pod> pods;
+    private final SharedIndexInformer<Pod> pods;
     private final Duration monitorPeriod;
     private final Duration monitorGracePeriod;
     private final Duration startupGracePeriod;
@@ -77,7 +77,8 @@ public final class NodeLifecycleController extends KeyedController {
         this.client = client;
         this.nodes = new Lister<>(nodeInformer.getIndexer());
         this.leases = new Lister<>(leaseInformer.getIndexer());
-        this.pods = new Lister<>(podInformer.getIndexer());
+        this.pods = podInformer;
+        PodsByNode.index(podInformer);
         this.monitorPeriod = monitorPeriod;
         this.monitorGracePeriod = monitorGracePeriod;
         this.startupGracePeriod = startupGracePeriod;
@@ -204,8 +205,8 @@ public final class NodeLifecycleController extends KeyedController {
     /** Upstream's MarkPodsNotReady: the node's pods stop being Ready, so their endpoints stop serving. */
     private void markPodsNotReady(String nodeName) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        for (Pod pod : pods.list()) {
-            if (!nodeName.equals(pod.getSpec().getNodeName()) || !PodUtil.isReady(pod)) {
+        for (Pod pod : PodsByNode.on(pods, nodeName)) {
+            if (!PodUtil.isReady(pod)) {
                 continue;
             }
             PodCondition ready = pod.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();

@@ -40,6 +40,7 @@ public final class TaintEvictionController extends KeyedController {
 
     private final KubernetesClient client;
     private final Lister<Pod> pods;
+    private final SharedIndexInformer<Pod> podInformer;
     private final Lister<Node> nodes;
     /** Pod UID -> when this controller first saw it on a node with NoExecute taints. */
     private final Map<String, Instant> taintedSince = new ConcurrentHashMap<>();
@@ -49,6 +50,8 @@ public final class TaintEvictionController extends KeyedController {
         super(NAME, List.of(podInformer, nodeInformer));
         this.client = client;
         this.pods = new Lister<>(podInformer.getIndexer());
+        this.podInformer = podInformer;
+        PodsByNode.index(podInformer);
         this.nodes = new Lister<>(nodeInformer.getIndexer());
         this.recorder = new EventRecorder(client, NAME);
         podInformer.addEventHandler(new ResourceEventHandler<>() {
@@ -95,7 +98,7 @@ public final class TaintEvictionController extends KeyedController {
 
     private void enqueuePodsOn(Node node) {
         String name = node.getMetadata().getName();
-        pods.list().stream().filter(p -> name.equals(p.getSpec().getNodeName())).forEach(p -> queue.add(Keys.of(p)));
+        PodsByNode.on(podInformer, name).forEach(p -> queue.add(Keys.of(p)));
     }
 
     @Override
