@@ -59,7 +59,6 @@ public final class NodeLifecycleController extends KeyedController {
     private final Duration startupGracePeriod;
     private final Zones.Rates rates;
     private volatile Map<String, Zones.State> zoneStates = Map.of();
-    private volatile Map<String, Integer> zoneSizes = Map.of();
     private final Map<String, Zones.Limiter> limiters = new ConcurrentHashMap<>();
     private final Map<String, NodeHealth.Probe> probes = new ConcurrentHashMap<>();
     private final EventRecorder recorder;
@@ -153,7 +152,6 @@ public final class NodeLifecycleController extends KeyedController {
             if (Zones.allFullyDisrupted(states) && !Zones.allFullyDisrupted(zoneStates)) {
                 log.info("No node in any zone is Ready: master disruption mode, no NoExecute taints until one is");
             }
-            zoneSizes = sizes;
             zoneStates = states;
             all.forEach(n -> queue.add(n.getMetadata().getName()));
         } catch (RuntimeException e) {
