@@ -11,7 +11,9 @@ import java.util.function.ToIntFunction;
  *
  * @param name        upstream's name, e.g. {@code replicaset-controller}
  * @param aliases     the short names {@code --controllers} also accepts, e.g. {@code replicaset}
- * @param constructor builds the controller; nothing runs until {@link Controller#run}
+ * @param constructor builds the controller (nothing runs until {@link Controller#run}), or returns null
+ *                    when its own flags leave it off, as upstream's init functions answer "not enabled"
+ *                    (node IPAM without {@code --allocate-node-cidrs}, CSR signing without a CA)
  * @param workers     the number of workers from the options (e.g. {@code --concurrent-replicaset-syncs})
  */
 public record ControllerDescriptor(String name, List<String> aliases,

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedInformerFactory;
 import io.kubej.client.Clients;
@@ -19,11 +21,18 @@ import io.kubej.component.Component;
 import io.kubej.component.ComponentRunner;
 import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
+import io.kubej.controller.certificates.CsrSigningController;
+import io.kubej.controller.certificates.SigningFlags;
 import io.kubej.controller.deployment.DeploymentController;
 import io.kubej.controller.endpoints.EndpointsController;
 import io.kubej.controller.endpointslice.EndpointSliceController;
 import io.kubej.controller.garbagecollector.GarbageCollector;
 import io.kubej.controller.namespace.NamespaceController;
+import io.kubej.controller.nodeipam.NodeIpamController;
+import io.kubej.controller.nodelifecycle.NodeLifecycleController;
+import io.kubej.controller.nodelifecycle.TaintEvictionController;
+import io.kubej.controller.nodelifecycle.Zones;
+import io.kubej.controller.podgc.PodGcController;
 import io.kubej.controller.replicaset.ReplicaSetController;
 import io.kubej.controller.replicationcontroller.ReplicationManager;
 import io.kubej.controller.serviceaccount.ServiceAccountsController;
@@ -51,7 +60,7 @@ import picocli.CommandLine;
  * process, as upstream does, so that a restarted process starts from clean caches.
  */
 @Command(name = "kube-controller-manager", mixinStandardHelpOptions = true,
-        description = "Runs the ReplicaSet, Deployment, endpoints, garbage-collector, namespace and service-account controllers.")
+        description = "Runs the control loops of kube-controller-manager (see --controllers).")
 public final class KubeControllerManager implements Component, Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(KubeControllerManager.class);
     /**
@@ -91,6 +100,31 @@ public final class KubeControllerManager implements Component, Callable<Integer>
                     ctx -> new ServiceAccountsController(ctx.clientFor("service-account-controller"),
                             ctx.clientFor("root-ca-cert-publisher"), ctx.informer(Namespace.class),
                             ctx.informer(ServiceAccount.class), ctx.informer(ConfigMap.class), ctx.options().rootCa()),
+                    o -> 1),
+            // as upstream, node IPAM runs only with --allocate-node-cidrs, and as node-controller
+            new ControllerDescriptor("node-ipam-controller", List.of("nodeipam"),
+                    ctx -> ctx.options().allocateNodeCidrs() ? new NodeIpamController(ctx.clientFor("node-controller"),
+                            ctx.informer(Node.class), ctx.options().clusterCidrs(), ctx.options().nodeCidrMaskSizeIpv4(),
+                            ctx.options().nodeCidrMaskSizeIpv6()) : null,
+                    o -> 1),
+            new ControllerDescriptor("node-lifecycle-controller", List.of("nodelifecycle"),
+                    ctx -> new NodeLifecycleController(ctx.clientFor("node-controller"), ctx.informer(Node.class),
+                            ctx.informer(Lease.class), ctx.informer(Pod.class), GoDuration.parse(ctx.options().nodeMonitorPeriod),
+                            GoDuration.parse(ctx.options().nodeMonitorGracePeriod), GoDuration.parse(ctx.options().nodeStartupGracePeriod),
+                            ctx.options().evictionRates()),
+                    o -> 1),
+            // upstream's taint-manager uses node-controller's role too
+            new ControllerDescriptor("taint-eviction-controller", List.of(),
+                    ctx -> new TaintEvictionController(ctx.clientFor("node-controller"), ctx.informer(Pod.class), ctx.informer(Node.class)),
+                    o -> 1),
+            new ControllerDescriptor("pod-garbage-collector-controller", List.of("podgc"),
+                    ctx -> new PodGcController(ctx.clientFor("pod-garbage-collector"), ctx.informer(Pod.class), ctx.informer(Node.class),
+                            ctx.options().terminatedPodGcThreshold, ctx.options().podGcCheckPeriod, ctx.options().podGcQuarantineTime),
+                    o -> 1),
+            // runs only when a signing CA is given (--cluster-signing-*), as upstream
+            new ControllerDescriptor("certificatesigningrequest-signing-controller", List.of("csrsigning", "csrsigning-controller"),
+                    ctx -> CsrSigningController.fromFlags(ctx.clientFor("certificate-controller"),
+                            ctx.informer(CertificateSigningRequest.class), ctx.options().signingFlags()),
                     o -> 1));
 
     @Mixin
@@ -160,14 +194,74 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Option(names = "--root-ca-file", description = "the CA bundle published to every namespace as ConfigMap kube-root-ca.crt")
     Path rootCaFile;
 
+    @Option(names = "--allocate-node-cidrs", arity = "0..1", fallbackValue = "true",
+            description = "Give every Node a pod CIDR (spec.podCIDR) out of --cluster-cidr.")
+    Boolean allocateNodeCidrs;
+
+    @Option(names = "--cluster-cidr", description = "The CIDR (or an IPv4 and an IPv6 CIDR, comma-separated) pods' addresses come from.")
+    String clusterCidr;
+
+    @Option(names = "--node-cidr-mask-size", description = "Mask size of each Node's pod CIDR (single-stack; default 24 for IPv4, 64 for IPv6).")
+    Integer nodeCidrMaskSize;
+
+    @Option(names = "--node-cidr-mask-size-ipv4", description = "Mask size of each Node's IPv4 pod CIDR (default 24).")
+    Integer nodeCidrMaskSizeIpv4;
+
+    @Option(names = "--node-cidr-mask-size-ipv6", description = "Mask size of each Node's IPv6 pod CIDR (default 64).")
+    Integer nodeCidrMaskSizeIpv6;
+
+    @Option(names = "--node-monitor-period", defaultValue = "5s", description = "How often each Node's health is checked.")
+    String nodeMonitorPeriod = "5s";
+
+    // 50s since Kubernetes 1.32 (40s before): longer than HTTP/2's ping and read-idle timeouts together,
+    // so a kubelet on a broken connection reconnects before its node is given up
+    @Option(names = "--node-monitor-grace-period", defaultValue = "50s",
+            description = "How long a kubelet may go without renewing its Lease or status before its Node becomes Unknown.")
+    String nodeMonitorGracePeriod = "50s";
+
+    @Option(names = "--node-startup-grace-period", defaultValue = "1m",
+            description = "The same, for a Node whose kubelet never posted Ready.")
+    String nodeStartupGracePeriod = "1m";
+
+    @Option(names = "--node-eviction-rate", defaultValue = "0.1", description = "Nodes per second newly tainted NoExecute in a healthy zone.")
+    double nodeEvictionRate = 0.1;
+
+    @Option(names = "--secondary-node-eviction-rate", defaultValue = "0.01",
+            description = "The same in a zone in partial disruption (0 in zones up to --large-cluster-size-threshold nodes).")
+    double secondaryNodeEvictionRate = 0.01;
+
+    @Option(names = "--unhealthy-zone-threshold", defaultValue = "0.55",
+            description = "Share of not-Ready nodes (more than 2) that puts a zone in partial disruption.")
+    double unhealthyZoneThreshold = 0.55;
+
+    @Option(names = "--large-cluster-size-threshold", defaultValue = "50",
+            description = "Zones larger than this keep evicting, at the secondary rate, in partial disruption.")
+    int largeClusterSizeThreshold = 50;
+
+    @Option(names = "--terminated-pod-gc-threshold", defaultValue = "12500",
+            description = "How many terminated (Succeeded/Failed) pods may exist before PodGC deletes the oldest; <= 0 keeps them all.")
+    int terminatedPodGcThreshold = 12500;
+
+    @Option(names = "--cluster-signing-cert-file", description = "The CA certificate (PEM) that signs every built-in signer's CSRs.")
+    String clusterSigningCertFile;
+
+    @Option(names = "--cluster-signing-key-file", description = "Its private key (PEM).")
+    String clusterSigningKeyFile;
+
+    @Option(names = "--cluster-signing-duration", defaultValue = "8760h", description = "The longest life a signed certificate gets.")
+    String clusterSigningDuration = "8760h";
+
+    @Option(names = "--cluster-signing-kubelet-serving-cert-file") String kubeletServingCertFile;
+    @Option(names = "--cluster-signing-kubelet-serving-key-file") String kubeletServingKeyFile;
+    @Option(names = "--cluster-signing-kubelet-client-cert-file") String kubeletClientCertFile;
+    @Option(names = "--cluster-signing-kubelet-client-key-file") String kubeletClientKeyFile;
+    @Option(names = "--cluster-signing-kube-apiserver-client-cert-file") String kubeApiserverClientCertFile;
+    @Option(names = "--cluster-signing-kube-apiserver-client-key-file") String kubeApiserverClientKeyFile;
+
     // accepted for the hard way's unit file; not honoured (yet)
-    @Option(names = "--cluster-cidr") String clusterCidr;
     @Option(names = "--cluster-name") String clusterName;
-    @Option(names = "--cluster-signing-cert-file") String clusterSigningCertFile;
-    @Option(names = "--cluster-signing-key-file") String clusterSigningKeyFile;
     @Option(names = "--service-account-private-key-file") String serviceAccountPrivateKeyFile;
     @Option(names = "--service-cluster-ip-range") String serviceClusterIpRange;
-    @Option(names = "--allocate-node-cidrs", arity = "0..1", fallbackValue = "true") Boolean allocateNodeCidrs;
     @Option(names = "--authentication-kubeconfig") String authenticationKubeconfig;
     @Option(names = "--authorization-kubeconfig") String authorizationKubeconfig;
     @Option(names = "--requestheader-client-ca-file") String requestheaderClientCaFile;
@@ -185,6 +279,9 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     Duration gcDiscoveryPeriod = Duration.ofSeconds(30);
     /** How long each controller waits for its caches (upstream waits indefinitely per controller; kubej gives up). */
     Duration cacheSyncTimeout = Duration.ofMinutes(5);
+    /** PodGC's pass period and how long a missing node is quarantined (upstream's constants, 20 s and 40 s; no flags). */
+    Duration podGcCheckPeriod = Duration.ofSeconds(20);
+    Duration podGcQuarantineTime = Duration.ofSeconds(40);
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new KubeControllerManager()).execute(args));
@@ -237,6 +334,10 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         for (ControllerDescriptor d : DESCRIPTORS) {
             if (enabled(d.name())) {
                 Controller c = d.constructor().apply(context);
+                if (c == null) {
+                    log.info("{} is not started: its flags turn it off", d.name());
+                    continue;
+                }
                 running.add(c);
                 int workers = d.workers().applyAsInt(this);
                 runs.add(() -> run(c, workers, cacheSyncTimeout));
@@ -245,6 +346,38 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         informers.startAllRegisteredInformers();
         // each controller waits for its own caches before its workers start
         runs.forEach(r -> Thread.ofVirtual().name("start-controller").start(r));
+    }
+
+    boolean allocateNodeCidrs() {
+        return Boolean.TRUE.equals(allocateNodeCidrs);
+    }
+
+    /** --cluster-cidr as a list (dual-stack clusters give an IPv4 and an IPv6 CIDR). */
+    List<String> clusterCidrs() {
+        if (clusterCidr == null || clusterCidr.isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(clusterCidr.split(",")).map(String::trim).filter(c -> !c.isEmpty()).toList();
+    }
+
+    /** Upstream's setNodeCIDRMaskSizes: the per-family flag, else --node-cidr-mask-size, else 24 / 64. */
+    int nodeCidrMaskSizeIpv4() {
+        return nodeCidrMaskSizeIpv4 != null ? nodeCidrMaskSizeIpv4 : nodeCidrMaskSize != null ? nodeCidrMaskSize : 24;
+    }
+
+    int nodeCidrMaskSizeIpv6() {
+        return nodeCidrMaskSizeIpv6 != null ? nodeCidrMaskSizeIpv6 : nodeCidrMaskSize != null ? nodeCidrMaskSize : 64;
+    }
+
+    Zones.Rates evictionRates() {
+        return new Zones.Rates(nodeEvictionRate, secondaryNodeEvictionRate,
+                unhealthyZoneThreshold, largeClusterSizeThreshold);
+    }
+
+    SigningFlags signingFlags() {
+        return new SigningFlags(clusterSigningCertFile, clusterSigningKeyFile, GoDuration.parse(clusterSigningDuration),
+                kubeletServingCertFile, kubeletServingKeyFile, kubeletClientCertFile, kubeletClientKeyFile,
+                kubeApiserverClientCertFile, kubeApiserverClientKeyFile);
     }
 
     /** --root-ca-file's contents, or null (nothing is published then). */
@@ -317,13 +450,9 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     }
 
     private void warnNotHonoured() {
-        GoOnlyFlags.warnIgnored("--cluster-cidr", clusterCidr, "no node IPAM controller in kubej yet");
         GoOnlyFlags.warnIgnored("--cluster-name", clusterName, "only used by cloud controllers");
-        GoOnlyFlags.warnIgnored("--cluster-signing-cert-file", clusterSigningCertFile, "no CSR signing controller in kubej yet");
-        GoOnlyFlags.warnIgnored("--cluster-signing-key-file", clusterSigningKeyFile, "no CSR signing controller in kubej yet");
         GoOnlyFlags.warnIgnored("--service-account-private-key-file", serviceAccountPrivateKeyFile, "it signs legacy token Secrets, which kubej does not make (pods get TokenRequest tokens instead)");
         GoOnlyFlags.warnIgnored("--service-cluster-ip-range", serviceClusterIpRange, "the API server allocates ClusterIPs");
-        GoOnlyFlags.warnIgnored("--allocate-node-cidrs", allocateNodeCidrs, "no node IPAM controller in kubej yet");
         GoOnlyFlags.warnIgnored("--authentication-kubeconfig", authenticationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
         GoOnlyFlags.warnIgnored("--authorization-kubeconfig", authorizationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
         GoOnlyFlags.warnIgnored("--requestheader-client-ca-file", requestheaderClientCaFile, "kubej serves /healthz and /metrics over plain HTTP");

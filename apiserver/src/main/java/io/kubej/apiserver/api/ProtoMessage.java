@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class ProtoMessage {
     private enum Type {
-        STRING, BOOL, INT32, INT64, MESSAGE, REPEATED_MESSAGE, REPEATED_STRING, STRING_MAP, QUANTITY_MAP, INT_OR_STRING, OBJECT_META
+        STRING, BOOL, INT32, INT64, MESSAGE, REPEATED_MESSAGE, REPEATED_STRING, STRING_MAP, QUANTITY_MAP, INT_OR_STRING, OBJECT_META, BYTES, TIME
     }
 
     private record Field(String json, Type type, ProtoMessage message, boolean keepZero) {
@@ -86,6 +86,16 @@ public final class ProtoMessage {
         return field(number, json, Type.INT_OR_STRING, null);
     }
 
+    /** {@code bytes} (a CSR's request, a Secret's data): in JSON the base64 text. */
+    public ProtoMessage bytes(int number, String json) {
+        return field(number, json, Type.BYTES, null);
+    }
+
+    /** {@code metav1.Time} {1: seconds, 2: nanos}: in JSON an RFC 3339 time to the second. */
+    public ProtoMessage time(int number, String json) {
+        return field(number, json, Type.TIME, null);
+    }
+
     /** Field 1 of every top-level kind (and of templates): ObjectMeta. */
     public ProtoMessage objectMeta() {
         return field(1, "metadata", Type.OBJECT_META, null);
@@ -126,6 +136,8 @@ public final class ProtoMessage {
                 case STRING_MAP, QUANTITY_MAP -> mapEntry(Json.obj(out, f.json()), in.readBytes().newCodedInput(), f.type() == Type.QUANTITY_MAP);
                 case INT_OR_STRING -> scalar(out, f, intOrString(in.readBytes().newCodedInput()));
                 case OBJECT_META -> out.set(f.json(), ProtobufBody.objectMeta(in.readBytes().newCodedInput()));
+                case BYTES -> scalar(out, f, Json.MAPPER.getNodeFactory().textNode(java.util.Base64.getEncoder().encodeToString(in.readByteArray())));
+                case TIME -> out.put(f.json(), time(in.readBytes().newCodedInput()));
             }
         }
         return out;
@@ -175,6 +187,18 @@ public final class ProtoMessage {
             }
         }
         return s;
+    }
+
+    private static String time(CodedInputStream in) throws IOException {
+        long seconds = 0;
+        for (int t = in.readTag(); t != 0; t = in.readTag()) {
+            if (t >>> 3 == 1) {
+                seconds = in.readInt64();
+            } else {
+                in.skipField(t); // nanos: JSON's Time has whole seconds
+            }
+        }
+        return java.time.Instant.ofEpochSecond(seconds).toString();
     }
 
     private static JsonNode intOrString(CodedInputStream in) throws IOException {

@@ -29,24 +29,24 @@ public final class BootstrapPolicy {
     static final String EVENTS_WRITE = "create,patch,update";
 
     /** The controllers kubej's kube-controller-manager runs, each with its service account's rules. */
-    public static final Map<String, List<PolicyRule>> CONTROLLERS = Map.of(
-            "replicaset-controller", List.of(
+    public static final Map<String, List<PolicyRule>> CONTROLLERS = Map.ofEntries(
+            Map.entry("replicaset-controller", List.of(
                     rule("apps", "replicasets", "get,list,watch,update"),
                     rule("apps", "replicasets/status", "update"),
                     rule("apps", "replicasets/finalizers", "update"),
                     // upstream adopts and releases pods by patch; kubej's controller updates them, hence update too
                     rule("", "pods", "list,watch,patch,update,create,delete"),
                     rule("", "events", EVENTS_WRITE),
-                    rule("events.k8s.io", "events", EVENTS_WRITE)),
-            "replication-controller", List.of(
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("replication-controller", List.of(
                     rule("", "replicationcontrollers", "get,list,watch,update"),
                     rule("", "replicationcontrollers/status", "update"),
                     rule("", "replicationcontrollers/finalizers", "update"),
                     // upstream adopts and releases pods by patch; kubej's shared claiming updates them, hence update too
                     rule("", "pods", "list,watch,patch,update,create,delete"),
                     rule("", "events", EVENTS_WRITE),
-                    rule("events.k8s.io", "events", EVENTS_WRITE)),
-            "deployment-controller", List.of(
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("deployment-controller", List.of(
                     rule("apps", "deployments", "get,list,watch,update"),
                     rule("apps", "deployments/status", "update"),
                     rule("apps", "deployments/finalizers", "update"),
@@ -54,40 +54,61 @@ public final class BootstrapPolicy {
                     // upstream's rule; kubej's controller reads pods from the shared informer only
                     rule("", "pods", "get,list,update,watch"),
                     rule("", "events", EVENTS_WRITE),
-                    rule("events.k8s.io", "events", EVENTS_WRITE)),
-            "endpoint-controller", List.of(
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("endpoint-controller", List.of(
                     rule("", "services,pods", "get,list,watch"),
                     rule("", "endpoints", "create,delete,get,list,update"),
                     rule("", "endpoints/restricted", "create"),
                     rule("", "events", EVENTS_WRITE),
-                    rule("events.k8s.io", "events", EVENTS_WRITE)),
-            "endpointslice-controller", List.of(
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("endpointslice-controller", List.of(
                     rule("", "services,pods,nodes", "get,list,watch"),
                     // upstream sets the Services' blockOwnerDeletion refs, hence services/finalizers
                     rule("", "services/finalizers", "update"),
                     rule("discovery.k8s.io", "endpointslices", "create,delete,get,list,update"),
                     rule("", "events", EVENTS_WRITE),
-                    rule("events.k8s.io", "events", EVENTS_WRITE)),
-            "generic-garbage-collector", List.of(
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("generic-garbage-collector", List.of(
                     rule("*", "*", "get,list,watch,patch,update,delete"),
                     rule("", "events", EVENTS_WRITE),
-                    rule("events.k8s.io", "events", EVENTS_WRITE)),
-            "service-account-controller", List.of(
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            // node IPAM, node lifecycle and taint eviction all act as node-controller, as upstream
+            Map.entry("node-controller", List.of(
+                    rule("", "nodes", "get,list,watch,update,delete,patch"),
+                    rule("", "nodes/status", "patch,update"),
+                    rule("", "pods/status", "patch,update"),
+                    rule("", "pods", "list,watch,get,delete"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("pod-garbage-collector", List.of(
+                    rule("", "pods", "list,watch,delete"),
+                    rule("", "nodes", READ),
+                    rule("", "pods/status", "patch"))),
+            Map.entry("certificate-controller", List.of(
+                    rule("certificates.k8s.io", "certificatesigningrequests", "get,list,watch,delete"),
+                    rule("certificates.k8s.io", "certificatesigningrequests/status,certificatesigningrequests/approval", "update"),
+                    rule("certificates.k8s.io", "signers", "approve").withNames("kubernetes.io/kube-apiserver-client-kubelet"),
+                    rule("certificates.k8s.io", "signers", "sign").withNames("kubernetes.io/legacy-unknown",
+                            "kubernetes.io/kube-apiserver-client", "kubernetes.io/kube-apiserver-client-kubelet", "kubernetes.io/kubelet-serving"),
+                    rule("authorization.k8s.io", "subjectaccessreviews", "create"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("service-account-controller", List.of(
                     rule("", "serviceaccounts", "create"),
                     rule("", "events", EVENTS_WRITE),
-                    rule("events.k8s.io", "events", EVENTS_WRITE)),
-            "root-ca-cert-publisher", List.of(
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("root-ca-cert-publisher", List.of(
                     rule("", "configmaps", "create,update"),
                     rule("", "events", EVENTS_WRITE),
-                    rule("events.k8s.io", "events", EVENTS_WRITE)),
-            "namespace-controller", List.of(
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("namespace-controller", List.of(
                     rule("", "namespaces", "get,list,watch,delete"),
                     rule("", "namespaces/finalize,namespaces/status", "update"),
                     // kubej's controller merge-patches the status where upstream's updates it
                     rule("", "namespaces/status", "patch"),
                     rule("*", "*", "get,list,delete,deletecollection"),
                     rule("", "events", EVENTS_WRITE),
-                    rule("events.k8s.io", "events", EVENTS_WRITE)));
+                    rule("events.k8s.io", "events", EVENTS_WRITE))));
 
     public static List<ObjectNode> clusterRoles() {
         List<ObjectNode> roles = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.kubej.apiserver.registry.certificates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.kubej.apiserver.api.ProtoMessage;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.SimpleStrategy;
 import io.kubej.apiserver.registry.TableConvertor;
@@ -15,15 +16,27 @@ import java.util.List;
  * certificates.k8s.io/v1 CertificateSigningRequests (upstream {@code pkg/registry/certificates}):
  * a request for a certificate from a signer. {@code kubectl certificate approve} writes the
  * Approved condition through {@code /approval}; the signer fills {@code status.certificate}
- * through {@code /status}. The spec never changes. (No signer runs in kubej yet.)
+ * through {@code /status} (kube-controller-manager's csrsigning controller). The spec never changes.
  */
 public final class CertificatesResources {
     private CertificatesResources() {
     }
 
+    /**
+     * What kubectl's typed client sends for {@code kubectl certificate approve|deny} (upstream
+     * certificates/v1 generated.proto): the whole object, whose status carries the new condition.
+     */
+    static final ProtoMessage PROTO = ProtoMessage.of().objectMeta()
+            .message(2, "spec", ProtoMessage.of().bytes(1, "request").string(7, "signerName").int32(8, "expirationSeconds").keepZero()
+                    .strings(5, "usages").string(2, "username").string(3, "uid").strings(4, "groups"))
+            .message(3, "status", ProtoMessage.of()
+                    .messages(1, "conditions", ProtoMessage.of().string(1, "type").string(6, "status").string(2, "reason")
+                            .string(3, "message").time(4, "lastUpdateTime").time(5, "lastTransitionTime"))
+                    .bytes(2, "certificate"));
+
     public static List<Resource> resources() {
         return List.of(Resource.builder("certificates.k8s.io", "v1", "CertificateSigningRequest").clusterScoped().shortNames("csr")
-                .model(CertificateSigningRequest.class)
+                .model(CertificateSigningRequest.class).protobuf(PROTO.decoder())
                 .strategy(SimpleStrategy.builder()
                         .validate(c -> Validation.requireField(c, "spec.request"))
                         .validate(c -> Validation.requireField(c, "spec.signerName"))
