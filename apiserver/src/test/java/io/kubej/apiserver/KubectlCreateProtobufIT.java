@@ -139,4 +139,37 @@ class KubectlCreateProtobufIT {
         assertThat(exposed.at("/spec/selector/app").asText()).isEqualTo("nginx");
         assertThat(exposed.at("/spec/ports/0/targetPort").asInt()).isEqualTo(80);
     }
+
+    @Test
+    void kubectlCreateRoleRoleBindingClusterRoleAndClusterRoleBinding() throws Exception {
+        String ns = server.newNamespace();
+        for (String minor : new String[] {"1.27", "1.33"}) {
+            String v = minor.replace(".", "");
+            assertThat(server.kubectlVersion(minor, "-n", ns, "create", "role", "reader-" + v, "--verb=get,list", "--resource=pods",
+                    "--resource-name=web").out()).contains("role.rbac.authorization.k8s.io/reader-" + v + " created");
+            assertThat(server.kubectlVersion(minor, "-n", ns, "create", "rolebinding", "reader-" + v, "--role=reader-" + v,
+                    "--user=alice", "--serviceaccount=" + ns + ":default").out())
+                    .contains("rolebinding.rbac.authorization.k8s.io/reader-" + v + " created");
+            assertThat(server.kubectlVersion(minor, "create", "clusterrole", "nodes-" + v, "--verb=get", "--resource=nodes").out())
+                    .contains("clusterrole.rbac.authorization.k8s.io/nodes-" + v + " created");
+            assertThat(server.kubectlVersion(minor, "create", "clusterrole", "agg-" + v, "--aggregation-rule=kubej.test/agg=true").out())
+                    .contains("clusterrole.rbac.authorization.k8s.io/agg-" + v + " created");
+            assertThat(server.kubectlVersion(minor, "create", "clusterrolebinding", "nodes-" + v, "--clusterrole=nodes-" + v,
+                    "--group=ops").out()).contains("clusterrolebinding.rbac.authorization.k8s.io/nodes-" + v + " created");
+        }
+        var role = server.client.rbac().roles().inNamespace(ns).withName("reader-127").get();
+        assertThat(role.getRules()).singleElement().satisfies(r -> {
+            assertThat(r.getVerbs()).containsExactly("get", "list");
+            assertThat(r.getResources()).containsExactly("pods");
+            assertThat(r.getResourceNames()).containsExactly("web");
+        });
+        var binding = server.client.rbac().roleBindings().inNamespace(ns).withName("reader-133").get();
+        assertThat(binding.getRoleRef().getName()).isEqualTo("reader-133");
+        assertThat(binding.getSubjects()).extracting(s -> s.getKind() + ":" + s.getName())
+                .containsExactlyInAnyOrder("User:alice", "ServiceAccount:default");
+        assertThat(server.client.rbac().clusterRoles().withName("agg-127").get().getAggregationRule().getClusterRoleSelectors())
+                .singleElement().satisfies(sel -> assertThat(sel.getMatchLabels()).containsEntry("kubej.test/agg", "true"));
+        assertThat(server.client.rbac().clusterRoleBindings().withName("nodes-133").get().getSubjects())
+                .extracting(s -> s.getKind() + ":" + s.getName()).containsExactly("Group:ops");
+    }
 }

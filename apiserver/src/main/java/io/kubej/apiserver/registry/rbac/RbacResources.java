@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.kubej.apiserver.api.ProtoMessage;
+import io.kubej.apiserver.api.ProtobufBody;
 import io.kubej.apiserver.api.StatusError.Cause;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.SimpleStrategy;
@@ -25,6 +27,15 @@ import java.util.List;
 public final class RbacResources {
     private static final String GROUP = "rbac.authorization.k8s.io";
 
+    /** rbac/v1's protobuf messages (field numbers from k8s.io/api rbac/v1 generated.proto): what kubectl create role|rolebinding send. */
+    static final ProtoMessage POLICY_RULE = ProtoMessage.of().strings(1, "verbs").strings(2, "apiGroups").strings(3, "resources")
+            .strings(4, "resourceNames").strings(5, "nonResourceURLs");
+    static final ProtoMessage ROLE = ProtoMessage.of().objectMeta().messages(2, "rules", POLICY_RULE)
+            .message(3, "aggregationRule", ProtoMessage.of().messages(1, "clusterRoleSelectors", ProtobufBody.LABEL_SELECTOR));
+    static final ProtoMessage BINDING = ProtoMessage.of().objectMeta()
+            .messages(2, "subjects", ProtoMessage.of().string(1, "kind").string(2, "apiGroup").string(3, "name").string(4, "namespace"))
+            .message(3, "roleRef", ProtoMessage.of().string(1, "apiGroup").string(2, "kind").string(3, "name"));
+
     private RbacResources() {
     }
 
@@ -35,6 +46,7 @@ public final class RbacResources {
 
     private static Resource role(String kind, Class<?> model, boolean namespaced) {
         Resource.Builder b = Resource.builder(GROUP, "v1", kind).model(model).nameRule(Validation.NameRule.PATH_SEGMENT)
+                .protobuf(ROLE.decoder())
                 .strategy(SimpleStrategy.builder().noStatus().validate(RbacResources::validateRules).build())
                 .table(TableConvertor.of(List.of(Column.name("Name of the role"), Column.of("Created At", "date", "When it was made")),
                         (r, now) -> List.of(TableConvertor.name(r), r.path("metadata").path("creationTimestamp").asText())));
@@ -43,6 +55,7 @@ public final class RbacResources {
 
     private static Resource binding(String kind, Class<?> model, boolean namespaced) {
         Resource.Builder b = Resource.builder(GROUP, "v1", kind).model(model).nameRule(Validation.NameRule.PATH_SEGMENT)
+                .protobuf(BINDING.decoder())
                 .strategy(SimpleStrategy.builder().noStatus()
                         .validate(o -> validateBinding(o, namespaced))
                         .validateUpdate((o, old) -> o.path("roleRef").equals(old.path("roleRef")) ? List.of()
