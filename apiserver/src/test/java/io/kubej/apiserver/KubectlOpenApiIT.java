@@ -1,0 +1,213 @@
+package io.kubej.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kubectl from 1.27 to 1.33 against one kubej API server, with default flags: what
+ * needs the OpenAPI documents ({@code /openapi/v2} as gnostic protobuf, {@code /openapi/v3}
+ * per group version). {@code create -f} and {@code apply -f} validate (1.27 and 1.28 fetch the
+ * v2 protobuf first; all probe v3 for server-side field validation), unknown fields and type
+ * errors are refused in upstream's words, {@code explain} prints the fields with their
+ * descriptions, {@code replace -f} of a List validates each item client-side against v2, a
+ * custom resource is explained from its definition's schema, and an unknown kind is named.
+ */
+class KubectlOpenApiIT {
+    static final List<String> VERSIONS = List.of("1.27", "1.28", "1.29", "1.30", "1.31", "1.32", "1.33");
+
+    static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: %s
+            spec:
+              replicas: %s
+              selector:
+                matchLabels: {app: %1$s}
+              template:
+                metadata:
+                  labels: {app: %1$s}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.25
+                    ports:
+                    - containerPort: 80
+            """;
+
+    static final String CONFIG_MAP = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: %s
+            data:
+              greeting: hello
+            """;
+
+    static final String CRD = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: crontabs.stable.example.com
+            spec:
+              group: stable.example.com
+              scope: Namespaced
+              names: {plural: crontabs, singular: crontab, kind: CronTab, shortNames: [ct]}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    description: A periodic job, as the CronTab example of the docs.
+                    properties:
+                      spec:
+                        type: object
+                        description: What to run and when.
+                        properties:
+                          cronSpec: {type: string, description: When to run it in cron syntax.}
+                          replicas: {type: integer, description: How many copies run at once.}
+            """;
+
+    @TempDir
+    static Path dir;
+    static ApiServerUnderTest server;
+    static String bin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ApiServerUnderTest.start(dir);
+        Process which = new ProcessBuilder("sh", "-c", "dirname \"$(readlink -f \"$(command -v kubectl)\")\"").start();
+        bin = new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(which.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        ApiServerUnderTest.Result crd = server.kubectl("apply", "-f", file("crd", CRD).toString());
+        assertThat(crd.exit()).as(crd.out()).isZero();
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.kubectl("get", "crontabs", "-A").exit() == 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static Path file(String name, String yaml) throws Exception {
+        Path f = Files.createTempFile(dir, name, ".yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    /** kubectl of the given minor version, as the admin, in a shell (so a pipe can join two). */
+    static ApiServerUnderTest.Result sh(String minor, String script) throws Exception {
+        String k = bin + "/kubectl." + minor + " --kubeconfig " + server.kubeconfig + " --cache-dir " + dir.resolve("cache-" + minor)
+                + " --request-timeout 30s";
+        Process p = new ProcessBuilder("sh", "-c", script.replace("KUBECTL", k)).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new ApiServerUnderTest.Result(p.exitValue(), out);
+    }
+
+    static ApiServerUnderTest.Result kubectl(String minor, String... args) throws Exception {
+        List<String> quoted = new ArrayList<>();
+        for (String a : args) {
+            quoted.add("'" + a + "'");
+        }
+        return sh(minor, "KUBECTL " + String.join(" ", quoted));
+    }
+
+    @Test
+    void createAndApplyValidateWithDefaultFlagsOnEveryVersion() throws Exception {
+        for (String v : VERSIONS) {
+            String ns = server.newNamespace();
+            var created = kubectl(v, "create", "-n", ns, "-f", file("d", DEPLOYMENT.formatted("made", 1)).toString(),
+                    "-f", file("cm", CONFIG_MAP.formatted("made")).toString());
+            assertThat(created.out()).as(v).contains("deployment.apps/made created").contains("configmap/made created");
+            var applied = kubectl(v, "apply", "-n", ns, "-f", file("d", DEPLOYMENT.formatted("applied", 2)).toString(),
+                    "-f", file("cm", CONFIG_MAP.formatted("applied")).toString());
+            assertThat(applied.out()).as(v).contains("deployment.apps/applied created").contains("configmap/applied created");
+            // a changed manifest is a strategic merge patch, which kubectl computes from the OpenAPI patch metadata
+            var changed = kubectl(v, "apply", "-n", ns, "-f", file("d", DEPLOYMENT.formatted("applied", 3)).toString());
+            assertThat(changed.out()).as(v).contains("deployment.apps/applied configured");
+            assertThat(kubectl(v, "get", "-n", ns, "deployment/applied", "-o", "jsonpath={.spec.replicas}").out()).as(v).isEqualTo("3");
+        }
+    }
+
+    @Test
+    void unknownFieldsAndTypeErrorsAreRefusedInUpstreamsWordsOnEveryVersion() throws Exception {
+        String unknown = DEPLOYMENT.formatted("bad", 1).replace("spec:\n  replicas", "spec:\n  foo: bar\n  replicas");
+        String wrongType = DEPLOYMENT.formatted("bad", "two");
+        for (String v : VERSIONS) {
+            String ns = server.newNamespace();
+            for (String verb : List.of("create", "apply")) {
+                var r = kubectl(v, verb, "-n", ns, "-f", file("bad", unknown).toString());
+                assertThat(r.exit()).as(v + " " + verb).isNotZero();
+                assertThat(r.out()).as(v + " " + verb).contains("unknown field \"spec.foo\"");
+                var t = kubectl(v, verb, "-n", ns, "-f", file("bad", wrongType).toString());
+                assertThat(t.exit()).as(v + " " + verb).isNotZero();
+                assertThat(t.out()).as(v + " " + verb).contains(
+                        "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32");
+            }
+        }
+    }
+
+    @Test
+    void explainPrintsFieldsAndDescriptionsOnEveryVersion() throws Exception {
+        for (String v : VERSIONS) {
+            var strategy = kubectl(v, "explain", "deployment.spec.strategy", "--recursive");
+            assertThat(strategy.exit()).as(v + strategy.out()).isZero();
+            assertThat(strategy.out()).as(v).contains("KIND:", "Deployment", "rollingUpdate", "maxSurge", "maxUnavailable", "type")
+                    .contains("DeploymentStrategy describes how to replace existing pods with new ones.");
+            var pods = kubectl(v, "explain", "pods");
+            assertThat(pods.exit()).as(v + pods.out()).isZero();
+            assertThat(pods.out()).as(v).contains("Pod is a collection of containers", "metadata", "spec", "status",
+                    "ObjectMeta", "PodSpec");
+            var crd = kubectl(v, "explain", "crontabs.spec");
+            assertThat(crd.exit()).as(v + crd.out()).isZero();
+            assertThat(crd.out()).as(v).contains("CronTab", "cronSpec", "When to run it in cron syntax.", "replicas");
+        }
+    }
+
+    @Test
+    void replaceOfAListValidatesEachItemOnEveryVersion() throws Exception {
+        for (String v : VERSIONS) {
+            String ns = server.newNamespace();
+            assertThat(kubectl(v, "create", "-n", ns, "-f", file("cm", CONFIG_MAP.formatted("one")).toString()).exit()).isZero();
+            assertThat(kubectl(v, "create", "-n", ns, "-f", file("cm", CONFIG_MAP.formatted("two")).toString()).exit()).isZero();
+            var r = sh(v, "KUBECTL get cm -n " + ns + " -o json | KUBECTL replace -f -");
+            assertThat(r.exit()).as(v + r.out()).isZero();
+            assertThat(r.out()).as(v).contains("configmap/one replaced", "configmap/two replaced");
+            var bad = sh(v, "KUBECTL get cm -n " + ns + " -o json | sed 's/\"data\":/\"dta\":/' | KUBECTL replace -f -");
+            assertThat(bad.exit()).as(v + bad.out()).isNotZero();
+            assertThat(bad.out()).as(v).contains("unknown field \"dta\"");
+        }
+    }
+
+    @Test
+    void applyingAKindTheServerLacksNamesItOnEveryVersion() throws Exception {
+        String yaml = """
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata:
+                  name: w
+                """;
+        for (String v : VERSIONS) {
+            var r = kubectl(v, "apply", "-n", "default", "-f", file("widget", yaml).toString());
+            assertThat(r.exit()).as(v).isNotZero();
+            assertThat(r.out()).as(v).contains("no matches for kind \"Widget\" in version \"example.com/v1\"");
+        }
+    }
+}
