@@ -204,10 +204,37 @@ class KubectlOpenApiIT {
                 metadata:
                   name: w
                 """;
+        Path widget = file("widget", yaml);
         for (String v : VERSIONS) {
-            var r = kubectl(v, "apply", "-n", "default", "-f", file("widget", yaml).toString());
-            assertThat(r.exit()).as(v).isNotZero();
-            assertThat(r.out()).as(v).contains("no matches for kind \"Widget\" in version \"example.com/v1\"");
+            for (String validate : List.of("--validate=strict", "--validate=warn", "--validate=false")) {
+                var r = kubectl(v, "apply", validate, "-n", "default", "-f", widget.toString());
+                assertThat(r.exit()).as(v + " " + validate).isNotZero();
+                assertThat(r.out()).as(v + " " + validate).contains("no matches for kind \"Widget\" in version \"example.com/v1\"");
+            }
         }
+    }
+
+    /** The documents revalidate by ETag; the v2 protobuf is served under the content type Go's media-type parser accepts. */
+    @Test
+    void openApiDocumentsCarryETagsAndAnswer304WhenUnchanged() throws Exception {
+        Path pki = dir.resolve("pki");
+        List<String> admin = List.of("--cert", pki.resolve("admin.pem").toString(), "--key", pki.resolve("admin-key.pem").toString());
+        for (String path : List.of("/openapi/v2", "/openapi/v3", "/openapi/v3/apis/apps/v1")) {
+            List<String> args = new ArrayList<>(admin);
+            args.add("-i");
+            ApiServerUnderTest.Http first = server.curlWith(args, path);
+            assertThat(first.code()).as(path).isEqualTo(200);
+            String etag = first.body().lines().filter(l -> l.toLowerCase().startsWith("etag:")).findFirst().orElseThrow()
+                    .substring(5).trim();
+            List<String> again = new ArrayList<>(admin);
+            again.addAll(List.of("-H", "If-None-Match: " + etag));
+            ApiServerUnderTest.Http second = server.curlWith(again, path);
+            assertThat(second.code()).as(path).isEqualTo(304);
+            assertThat(second.body()).isEmpty();
+        }
+        List<String> pb = new ArrayList<>(admin);
+        pb.addAll(List.of("-o", "/dev/null", "-D", "-", "-H", "Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf"));
+        assertThat(server.curlWith(pb, "/openapi/v2").body())
+                .containsIgnoringCase("content-type: application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
     }
 }

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  * with {@code If-None-Match} and gets a 304 while nothing changed.
  */
 public final class OpenApiDocuments {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OpenApiDocuments.class);
     /**
      * The Content-Type of the v2 document as protobuf. kubectl asks for it as
      * {@code application/com.github.proto-openapi.spec.v2@v1.0+protobuf}, but Go's media-type
@@ -99,6 +100,7 @@ public final class OpenApiDocuments {
     }
 
     private Built build(List<Resource> now) {
+        long started = System.nanoTime();
         OpenApiDefinitions defs = OpenApiDefinitions.of(now);
         var v2 = OpenApiV2.document(defs, version);
         Document v2Json = Document.of(Json.bytes(v2), "application/json");
@@ -116,6 +118,8 @@ public final class OpenApiDocuments {
             hashes.put(path, d.etag().replace("\"", ""));
         });
         Document root = Document.of(Json.bytes(OpenApiV3.root(hashes)), "application/json");
+        log.debug("OpenAPI documents of {} resources built in {} ms ({} bytes of v2 JSON)", now.size(),
+                (System.nanoTime() - started) / 1_000_000, v2Json.body().length);
         return new Built(List.copyOf(now), v2Json, v2Protobuf, root, v3);
     }
 
