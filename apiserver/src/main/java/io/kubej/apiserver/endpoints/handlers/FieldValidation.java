@@ -76,7 +76,7 @@ final class FieldValidation {
                 fields.add(ref.getFieldName());
                 value = value.path(ref.getFieldName());
                 Object from = ref.getFrom();
-                struct = (from instanceof Class<?> c ? c : from.getClass()).getSimpleName();
+                struct = from == null ? null : (from instanceof Class<?> c ? c : from.getClass()).getSimpleName();
             } else {
                 value = value.path(ref.getIndex());
             }

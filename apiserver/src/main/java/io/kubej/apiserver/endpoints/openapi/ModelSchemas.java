@@ -174,7 +174,6 @@ public final class ModelSchemas {
                 s.put("description", description);
             }
             definitions.put(name, s);
-            defineTime();
         }
         return ref(name);
     }
