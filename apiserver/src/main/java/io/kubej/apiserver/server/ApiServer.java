@@ -283,7 +283,6 @@ public final class ApiServer implements AutoCloseable {
             case "/openapi/v2" -> openApi(req, out, openApi.v2(OpenApiDocuments.wantsProtobuf(req.header("accept"))));
             case "/openapi/v3" -> openApi(req, out, openApi.v3Root());
             default -> {
-                ObjectNode doc = null;
                 if (path.startsWith("/openapi/v3/")) {
                     OpenApiDocuments.Document d = openApi.v3(path.substring("/openapi/v3/".length()));
                     if (d == null) {
@@ -291,9 +290,9 @@ public final class ApiServer implements AutoCloseable {
                     }
                     openApi(req, out, d);
                     return;
-                } else if (path.startsWith("/api/") || path.startsWith("/apis/")) {
-                    doc = discovery.resourceList(path.replaceFirst("^/apis?/", ""));
                 }
+                ObjectNode doc = path.startsWith("/api/") || path.startsWith("/apis/")
+                        ? discovery.resourceList(path.replaceFirst("^/apis?/", "")) : null;
                 if (doc == null) {
                     throw StatusError.pathNotFound();
                 }

@@ -77,6 +77,11 @@ final class ApiOperations {
         return b.toString() + Character.toUpperCase(r.version().charAt(0)) + r.version().substring(1);
     }
 
+    /** {@code core_v1}, {@code rbac_authorization_v1}: the tag upstream groups a group version's operations under. */
+    static String tag(Resource r) {
+        return groupVersionWord(r).replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+    }
+
     /** The type of a query parameter, as both documents declare it. */
     static String queryType(String name) {
         return switch (name) {

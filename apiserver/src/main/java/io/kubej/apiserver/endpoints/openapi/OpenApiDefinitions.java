@@ -43,7 +43,7 @@ final class OpenApiDefinitions {
                 continue;
             }
             kinds.put(r, name);
-            ArrayNode gvks = schemas.definitions().get(name).withArray("x-kubernetes-group-version-kind");
+            ArrayNode gvks = schemas.definitions().get(name).withArrayProperty("x-kubernetes-group-version-kind");
             boolean listed = false;
             for (JsonNode g : gvks) {
                 listed |= g.path("group").asText().equals(r.group()) && g.path("version").asText().equals(r.version())
@@ -67,7 +67,7 @@ final class OpenApiDefinitions {
     static ObjectNode customResource(JsonNode openAPIV3Schema) {
         ObjectNode s = openAPIV3Schema != null && openAPIV3Schema.isObject() ? ((ObjectNode) openAPIV3Schema).deepCopy() : Json.object();
         s.put("type", "object");
-        ObjectNode props = s.withObject("properties");
+        ObjectNode props = s.withObjectProperty("properties");
         if (!props.has("apiVersion")) {
             props.putObject("apiVersion").put("type", "string")
                     .put("description", "The versioned schema of this representation of an object.");

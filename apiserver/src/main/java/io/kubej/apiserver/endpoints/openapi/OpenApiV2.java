@@ -23,8 +23,7 @@ final class OpenApiV2 {
         ObjectNode paths = doc.putObject("paths");
         defs.kinds.forEach((r, kind) -> {
             for (ApiOperations.Operation op : ApiOperations.of(r)) {
-                ObjectNode item = paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
-                item.set(op.method(), operation(op, kind));
+                paths.withObjectProperty(op.path()).set(op.method(), operation(op, kind));
             }
         });
         ObjectNode definitions = doc.putObject("definitions");
@@ -38,7 +37,7 @@ final class OpenApiV2 {
         o.putArray("consumes").add(op.method().equals("patch") ? "application/merge-patch+json" : "*/*");
         o.putArray("produces").add("application/json").add("application/yaml").add("application/vnd.kubernetes.protobuf");
         o.putArray("schemes").add("https");
-        o.putArray("tags").add(ApiOperations.groupVersionWord(r).replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase());
+        o.putArray("tags").add(ApiOperations.tag(r));
         o.put("operationId", op.operationId());
         ArrayNode params = o.putArray("parameters");
         for (String p : op.pathParams()) {

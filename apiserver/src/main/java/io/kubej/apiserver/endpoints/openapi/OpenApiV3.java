@@ -35,8 +35,7 @@ final class OpenApiV3 {
             }
             kinds.add(kind);
             for (ApiOperations.Operation op : ApiOperations.of(r)) {
-                ObjectNode item = paths.has(op.path()) ? (ObjectNode) paths.get(op.path()) : paths.putObject(op.path());
-                item.set(op.method(), operation(op, kind));
+                paths.withObjectProperty(op.path()).set(op.method(), operation(op, kind));
             }
         }
         ObjectNode schemas = doc.putObject("components").putObject("schemas");
@@ -54,7 +53,7 @@ final class OpenApiV3 {
     private static ObjectNode operation(ApiOperations.Operation op, String kind) {
         Resource r = op.resource();
         ObjectNode o = Json.object();
-        o.putArray("tags").add(ApiOperations.groupVersionWord(r).replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase());
+        o.putArray("tags").add(ApiOperations.tag(r));
         o.put("operationId", op.operationId());
         ArrayNode params = o.putArray("parameters");
         for (String p : op.pathParams()) {
