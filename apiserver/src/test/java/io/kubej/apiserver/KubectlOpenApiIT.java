@@ -82,6 +82,16 @@ class KubectlOpenApiIT {
                           replicas: {type: integer, description: How many copies run at once.}
             """;
 
+    static final String CRON_TAB = """
+            apiVersion: stable.example.com/v1
+            kind: CronTab
+            metadata:
+              name: tab
+            spec:
+              cronSpec: "* * * * */5"
+              replicas: %s
+            """;
+
     @TempDir
     static Path dir;
     static ApiServerUnderTest server;
@@ -143,6 +153,12 @@ class KubectlOpenApiIT {
             var changed = kubectl(v, "apply", "-n", ns, "-f", file("d", DEPLOYMENT.formatted("applied", 3)).toString());
             assertThat(changed.out()).as(v).contains("deployment.apps/applied configured");
             assertThat(kubectl(v, "get", "-n", ns, "deployment/applied", "-o", "jsonpath={.spec.replicas}").out()).as(v).isEqualTo("3");
+            // a custom resource: its group version's document comes and goes with its definition
+            var tab = kubectl(v, "apply", "-n", ns, "-f", file("ct", CRON_TAB.formatted("3")).toString());
+            assertThat(tab.out()).as(v).contains("crontab.stable.example.com/tab created");
+            var unknown = kubectl(v, "apply", "-n", ns, "-f", file("ct", CRON_TAB.formatted("3\n  foo: bar")).toString());
+            assertThat(unknown.exit()).as(v).isNotZero();
+            assertThat(unknown.out()).as(v).contains("unknown field \"spec.foo\"");
         }
     }
 

@@ -82,6 +82,18 @@ final class ApiOperations {
         return groupVersionWord(r).replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The patch types a resource takes. kubectl 1.29+ computes a strategic merge patch for any
+     * kind whose PATCH lists that type, so it is left out where the server refuses it (custom
+     * resources, which have no patch metadata), as upstream does.
+     */
+    static List<String> patchTypes(Resource r) {
+        return r.patchMeta() == null
+                ? List.of("application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json")
+                : List.of("application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json",
+                        "application/strategic-merge-patch+json");
+    }
+
     /** The type of a query parameter, as both documents declare it. */
     static String queryType(String name) {
         return switch (name) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.registry.Resource;
+import java.util.List;
 
 /**
  * {@code /openapi/v2}: one Swagger 2.0 document for every group version (upstream's
@@ -34,7 +35,8 @@ final class OpenApiV2 {
     private static ObjectNode operation(ApiOperations.Operation op, String kind) {
         Resource r = op.resource();
         ObjectNode o = Json.object();
-        o.putArray("consumes").add(op.method().equals("patch") ? "application/merge-patch+json" : "*/*");
+        ArrayNode consumes = o.putArray("consumes");
+        (op.method().equals("patch") ? ApiOperations.patchTypes(r) : List.of("*/*")).forEach(consumes::add);
         o.putArray("produces").add("application/json").add("application/yaml").add("application/vnd.kubernetes.protobuf");
         o.putArray("schemes").add("https");
         o.putArray("tags").add(ApiOperations.tag(r));

@@ -69,8 +69,7 @@ final class OpenApiV3 {
             ObjectNode body = o.putObject("requestBody");
             ObjectNode content = body.putObject("content");
             if (op.method().equals("patch")) {
-                for (String type : new String[] {"application/apply-patch+yaml", "application/json-patch+json",
-                        "application/merge-patch+json", "application/strategic-merge-patch+json"}) {
+                for (String type : ApiOperations.patchTypes(r)) {
                     content.putObject(type).putObject("schema").put("type", "object");
                 }
             } else {

@@ -87,6 +87,12 @@ class OpenApiDocumentsTest {
         assertThat(ct.at("/properties/metadata/allOf/0/$ref").asText())
                 .isEqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
         assertThat(doc.at("/components/schemas").has("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta")).isTrue();
+        // kubectl 1.29+ sends a strategic merge patch to any kind whose PATCH lists it; custom resources refuse it
+        JsonNode patch = doc.at("/paths/~1apis~1stable.example.com~1v1~1namespaces~1{namespace}~1crontabs~1{name}/patch/requestBody/content");
+        assertThat(patch.has("application/merge-patch+json")).isTrue();
+        assertThat(patch.has("application/strategic-merge-patch+json")).isFalse();
+        assertThat(json(docs.v3("apis/apps/v1")).at("/paths/~1apis~1apps~1v1~1namespaces~1{namespace}~1deployments~1{name}/patch/requestBody/content")
+                .has("application/strategic-merge-patch+json")).isTrue();
         assertThat(json(docs.v2(false)).at("/definitions/com.example.stable.v1.CronTab/x-kubernetes-group-version-kind/0/kind").asText())
                 .isEqualTo("CronTab");
     }
