@@ -1,6 +1,7 @@
 package io.kubej.apiserver.endpoints.openapi;
 
 import io.kubej.apiserver.registry.Resource;
+import io.kubej.apiserver.registry.Subresource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,19 +16,31 @@ import java.util.Locale;
  * {@code fieldValidation} query parameter; if so it leaves field validation to the server.
  */
 final class ApiOperations {
+    /** The query parameters of every write. */
+    private static final List<String> WRITE = List.of("dryRun", "fieldManager", "fieldValidation");
+
     private ApiOperations() {
+    }
+
+    /** A group-version-kind, as {@code x-kubernetes-group-version-kind} names what an operation reads and writes. */
+    record Kind(String group, String version, String kind) {
+        static Kind of(Resource r) {
+            return new Kind(r.group(), r.version(), r.kind());
+        }
     }
 
     /**
      * @param path     the URL template, {@code /apis/apps/v1/namespaces/{namespace}/deployments/{name}}
      * @param method   get, post, put, patch or delete
      * @param action   upstream's {@code x-kubernetes-action}: list, post, get, put, patch, delete
+     * @param resource the resource it belongs to (for a subresource: its parent)
+     * @param kind     what it reads and writes (a subresource may speak a kind of its own: Scale, Binding)
      * @param query    the query parameters it takes
      * @param body     whether the request carries the object (create, replace, patch)
      * @param returnsObject whether the answer is the kind itself (not a list or a Status)
      */
-    record Operation(String path, String method, String action, String operationId, Resource resource, List<String> query,
-                     boolean body, boolean returnsObject, List<String> pathParams) {
+    record Operation(String path, String method, String action, String operationId, Resource resource, Kind kind,
+                     List<String> query, boolean body, boolean returnsObject, List<String> pathParams) {
     }
 
     static List<Operation> of(Resource r) {
@@ -38,31 +51,55 @@ final class ApiOperations {
         List<String> itemParams = r.namespaced() ? List.of("name", "namespace") : List.of("name");
         String scope = r.namespaced() ? "Namespaced" : "";
         String suffix = groupVersionWord(r) + scope + r.kind();
-        List<String> write = List.of("dryRun", "fieldManager", "fieldValidation");
+        Kind kind = Kind.of(r);
         List<Operation> ops = new ArrayList<>();
         if (r.verbs().contains("list")) {
-            ops.add(new Operation(collection, "get", "list", "list" + suffix, r,
+            ops.add(new Operation(collection, "get", "list", "list" + suffix, r, kind,
                     List.of("labelSelector", "fieldSelector", "limit", "continue", "resourceVersion", "watch"), false, false, collectionParams));
         }
         if (r.verbs().contains("create")) {
-            ops.add(new Operation(collection, "post", "post", "create" + suffix, r, write, true, true, collectionParams));
+            ops.add(new Operation(collection, "post", "post", "create" + suffix, r, kind, WRITE, true, true, collectionParams));
         }
-        if (r.verbs().contains("get")) {
-            ops.add(new Operation(item, "get", "get", "read" + suffix, r, List.of(), false, true, itemParams));
-        }
-        if (r.verbs().contains("update")) {
-            ops.add(new Operation(item, "put", "put", "replace" + suffix, r, write, true, true, itemParams));
-        }
-        if (r.verbs().contains("patch")) {
-            List<String> patch = new ArrayList<>(write);
-            patch.add("force");
-            ops.add(new Operation(item, "patch", "patch", "patch" + suffix, r, List.copyOf(patch), true, true, itemParams));
-        }
+        itemOperations(ops, r, item, suffix, kind, r.verbs(), itemParams);
         if (r.verbs().contains("delete")) {
-            ops.add(new Operation(item, "delete", "delete", "delete" + suffix, r,
+            ops.add(new Operation(item, "delete", "delete", "delete" + suffix, r, kind,
                     List.of("dryRun", "gracePeriodSeconds", "propagationPolicy"), false, false, itemParams));
         }
+        for (Subresource sub : r.subresources()) {
+            Kind subKind = kind;
+            if (sub.kind() != null) {
+                String gv = sub.groupVersion() != null ? sub.groupVersion() : r.groupVersion();
+                subKind = new Kind(gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "", gv.substring(gv.indexOf('/') + 1), sub.kind());
+            }
+            String word = Character.toUpperCase(sub.name().charAt(0)) + sub.name().substring(1);
+            itemOperations(ops, r, item + "/" + sub.name(), suffix + word, subKind, java.util.Set.copyOf(sub.verbs()), itemParams);
+            if (sub.verbs().contains("create")) {
+                ops.add(new Operation(item + "/" + sub.name(), "post", "post", "create" + suffix + word, r, subKind, WRITE, true, true,
+                        itemParams));
+            }
+            if (sub.name().equals("binding") && r.group().isEmpty() && r.namespaced()) {
+                // the legacy top-level form of pods/binding, which discovery lists as "bindings"
+                ops.add(new Operation("/api/" + r.version() + "/namespaces/{namespace}/bindings", "post", "post",
+                        "create" + groupVersionWord(r) + "Namespaced" + sub.kind(), r, subKind, WRITE, true, true, collectionParams));
+            }
+        }
         return ops;
+    }
+
+    /** Read, replace and patch of one object (or of one object's subresource), for the verbs it has. */
+    private static void itemOperations(List<Operation> ops, Resource r, String path, String suffix, Kind kind,
+                                       java.util.Set<String> verbs, List<String> params) {
+        if (verbs.contains("get")) {
+            ops.add(new Operation(path, "get", "get", "read" + suffix, r, kind, List.of(), false, true, params));
+        }
+        if (verbs.contains("update")) {
+            ops.add(new Operation(path, "put", "put", "replace" + suffix, r, kind, WRITE, true, true, params));
+        }
+        if (verbs.contains("patch")) {
+            List<String> patch = new ArrayList<>(WRITE);
+            patch.add("force");
+            ops.add(new Operation(path, "patch", "patch", "patch" + suffix, r, kind, List.copyOf(patch), true, true, params));
+        }
     }
 
     /** {@code CoreV1}, {@code AppsV1}, {@code RbacAuthorizationV1}: the group version as upstream's operation ids spell it. */

@@ -45,6 +45,7 @@ import java.util.TreeMap;
 public final class ModelSchemas {
     static final String REF = "#/definitions/";
     static final String TIME = "io.k8s.apimachinery.pkg.apis.meta.v1.Time";
+    static final String MICRO_TIME = "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime";
     static final String INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
     static final String QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
     static final String OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
@@ -143,8 +144,12 @@ public final class ModelSchemas {
         if (Number.class.isAssignableFrom(raw)) {
             return Json.object().put("type", "number");
         }
-        if (raw == Object.class || JsonNode.class.isAssignableFrom(raw) || !raw.getName().startsWith(FABRIC8)) {
-            return Json.object(); // any JSON value
+        if (java.time.temporal.Temporal.class.isAssignableFrom(raw)) {
+            return ref(MICRO_TIME); // fabric8's Lease times
+        }
+        if (raw == Object.class || JsonNode.class.isAssignableFrom(raw) || !raw.getName().startsWith(FABRIC8)
+                || raw.isInterface() || java.lang.reflect.Modifier.isAbstract(raw.getModifiers())) {
+            return anyValue(); // an interface such as HasMetadata: whatever object implements it
         }
         if (serializesItself(raw)) {
             return scalar(raw);
@@ -165,7 +170,7 @@ public final class ModelSchemas {
             default -> null;
         };
         if (s == null) {
-            return Json.object();
+            return anyValue();
         }
         String name = upstreamName(c);
         if (!definitions.containsKey(name)) {
@@ -178,6 +183,14 @@ public final class ModelSchemas {
         return ref(name);
     }
 
+    /**
+     * Any JSON value. Never an empty schema: kubectl explain's template takes an empty object
+     * for no schema at all and fails.
+     */
+    private static ObjectNode anyValue() {
+        return Json.object().put("x-kubernetes-preserve-unknown-fields", true);
+    }
+
     private void defineTime() {
         definitions.computeIfAbsent(TIME, n -> Json.object()
                 .put("description", "A point in time (metav1.Time), written as RFC 3339 in UTC, to the second.")
@@ -187,6 +200,10 @@ public final class ModelSchemas {
     private ObjectNode ref(String name) {
         if (name.equals(TIME)) {
             defineTime();
+        } else if (name.equals(MICRO_TIME)) {
+            definitions.computeIfAbsent(MICRO_TIME, n -> Json.object()
+                    .put("description", "A point in time with microseconds (metav1.MicroTime), written as RFC 3339.")
+                    .put("type", "string").put("format", "date-time"));
         }
         return Json.object().put("$ref", REF + name);
     }
@@ -231,6 +248,29 @@ public final class ModelSchemas {
             return "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions." + version + "." + simple;
         }
         return "io.k8s.api." + rest[0] + "." + version + "." + simple;
+    }
+
+    /**
+     * The fabric8 model of a kind no registration names (a subresource's Scale, Binding,
+     * Eviction): fabric8's packages follow the group's first name and, where the group has
+     * several versions, the version ({@code autoscaling.v1.Scale}, {@code policy.v1.Eviction},
+     * {@code Binding} for core), the inverse of {@link #upstreamName}. Null if there is none.
+     */
+    static Class<?> modelOf(String group, String version, String kind) {
+        String segment = group.isEmpty() ? "" : "." + group.split("\\.")[0];
+        List<String> candidates = group.isEmpty() ? List.of(FABRIC8 + "." + kind)
+                : List.of(FABRIC8 + segment + "." + version + "." + kind, FABRIC8 + segment + "." + kind);
+        for (String candidate : candidates) {
+            try {
+                Class<?> c = Class.forName(candidate, false, ModelSchemas.class.getClassLoader());
+                if (upstreamName(c).endsWith("." + version + "." + kind)) {
+                    return c;
+                }
+            } catch (ClassNotFoundException e) {
+                // try the next
+            }
+        }
+        return null;
     }
 
     /**
@@ -295,7 +335,7 @@ public final class ModelSchemas {
                     if (json == null || java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
                         continue;
                     }
-                    Method getter = getter(model, f.getName());
+                    Method getter = getter(model, f.getName().replaceFirst("^_+", ""));
                     io.swagger.annotations.ApiModelProperty doc = getter == null ? null
                             : getter.getAnnotation(io.swagger.annotations.ApiModelProperty.class);
                     props.put(json.value(), new Property(doc == null ? "" : doc.value(), f.getType() == java.time.OffsetDateTime.class));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.registry.Resource;
+import io.kubej.apiserver.registry.Subresource;
 import io.kubej.apiserver.registry.apiextensions.StructuralSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,15 +22,29 @@ final class OpenApiDefinitions {
     final Map<String, ObjectNode> definitions;
     /** Each served resource's kind, as the definition name. */
     final Map<Resource, String> kinds;
+    /** The kinds of each resource's subresources that speak one of their own (Scale, Binding, Eviction), as definition names. */
+    final Map<Resource, List<String>> subresourceKinds;
+    /** The definition of each group-version-kind an operation may name. */
+    private final Map<ApiOperations.Kind, String> byKind;
 
-    private OpenApiDefinitions(Map<String, ObjectNode> definitions, Map<Resource, String> kinds) {
+    private OpenApiDefinitions(Map<String, ObjectNode> definitions, Map<Resource, String> kinds,
+                               Map<Resource, List<String>> subresourceKinds, Map<ApiOperations.Kind, String> byKind) {
         this.definitions = definitions;
         this.kinds = kinds;
+        this.subresourceKinds = subresourceKinds;
+        this.byKind = byKind;
+    }
+
+    /** The definition of what an operation reads and writes, or null if kubej has no schema for it. */
+    String definitionOf(ApiOperations.Kind kind) {
+        return byKind.get(kind);
     }
 
     static OpenApiDefinitions of(List<Resource> resources) {
         ModelSchemas schemas = new ModelSchemas();
         Map<Resource, String> kinds = new LinkedHashMap<>();
+        Map<Resource, List<String>> subresourceKinds = new LinkedHashMap<>();
+        Map<ApiOperations.Kind, String> byKind = new java.util.HashMap<>();
         for (Resource r : resources) {
             String name;
             if (r.model() != null) {
@@ -43,17 +58,35 @@ final class OpenApiDefinitions {
                 continue;
             }
             kinds.put(r, name);
-            ArrayNode gvks = schemas.definitions().get(name).withArrayProperty("x-kubernetes-group-version-kind");
-            boolean listed = false;
-            for (JsonNode g : gvks) {
-                listed |= g.path("group").asText().equals(r.group()) && g.path("version").asText().equals(r.version())
-                        && g.path("kind").asText().equals(r.kind());
+            byKind.put(ApiOperations.Kind.of(r), name);
+            tagKind(schemas.definitions().get(name), r.group(), r.version(), r.kind());
+            List<String> own = new ArrayList<>();
+            for (Subresource sub : r.subresources()) {
+                String gv = sub.groupVersion() != null ? sub.groupVersion() : r.groupVersion();
+                String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
+                String version = gv.substring(gv.indexOf('/') + 1);
+                Class<?> model = sub.kind() == null ? null : ModelSchemas.modelOf(group, version, sub.kind());
+                if (model != null) {
+                    String subName = schemas.define(model);
+                    tagKind(schemas.definitions().get(subName), group, version, sub.kind());
+                    own.add(subName);
+                    byKind.put(new ApiOperations.Kind(group, version, sub.kind()), subName);
+                }
             }
-            if (!listed) {
-                gvks.addObject().put("group", r.group()).put("kind", r.kind()).put("version", r.version());
+            subresourceKinds.put(r, own);
+        }
+        return new OpenApiDefinitions(schemas.definitions(), kinds, subresourceKinds, byKind);
+    }
+
+    /** Adds a group-version-kind to a definition's {@code x-kubernetes-group-version-kind} (one type may serve several). */
+    private static void tagKind(ObjectNode definition, String group, String version, String kind) {
+        ArrayNode gvks = definition.withArrayProperty("x-kubernetes-group-version-kind");
+        for (JsonNode g : gvks) {
+            if (g.path("group").asText().equals(group) && g.path("version").asText().equals(version) && g.path("kind").asText().equals(kind)) {
+                return;
             }
         }
-        return new OpenApiDefinitions(schemas.definitions(), kinds);
+        gvks.addObject().put("group", group).put("kind", kind).put("version", version);
     }
 
     /** Upstream names a custom resource's definition by its reversed group: {@code com.example.stable.v1.CronTab}. */

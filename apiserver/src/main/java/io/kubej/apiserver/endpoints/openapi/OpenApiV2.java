@@ -22,9 +22,9 @@ final class OpenApiV2 {
         doc.put("swagger", "2.0");
         doc.putObject("info").put("title", "Kubernetes").put("version", version);
         ObjectNode paths = doc.putObject("paths");
-        defs.kinds.forEach((r, kind) -> {
+        defs.kinds.keySet().forEach(r -> {
             for (ApiOperations.Operation op : ApiOperations.of(r)) {
-                paths.withObjectProperty(op.path()).set(op.method(), operation(op, kind));
+                paths.withObjectProperty(op.path()).set(op.method(), operation(op, defs.definitionOf(op.kind())));
             }
         });
         ObjectNode definitions = doc.putObject("definitions");
@@ -32,7 +32,9 @@ final class OpenApiV2 {
         return doc;
     }
 
-    private static ObjectNode operation(ApiOperations.Operation op, String kind) {
+    /** @param definition the definition of what it reads and writes, or null: then any object */
+    private static ObjectNode operation(ApiOperations.Operation op, String definition) {
+        ObjectNode object = definition == null ? Json.object().put("type", "object") : Json.object().put("$ref", ModelSchemas.REF + definition);
         Resource r = op.resource();
         ObjectNode o = Json.object();
         ArrayNode consumes = o.putArray("consumes");
@@ -48,18 +50,18 @@ final class OpenApiV2 {
         }
         if (op.body()) {
             ObjectNode body = params.addObject().put("name", "body").put("in", "body").put("required", true);
-            body.set("schema", op.method().equals("patch") ? Json.object().put("type", "object")
-                    : Json.object().put("$ref", ModelSchemas.REF + kind));
+            body.set("schema", op.method().equals("patch") ? Json.object().put("type", "object") : object.deepCopy());
         }
         for (String q : op.query()) {
             params.addObject().put("name", q).put("in", "query").put("type", ApiOperations.queryType(q)).put("uniqueItems", true);
         }
         ObjectNode ok = o.putObject("responses").putObject("200").put("description", "OK");
         if (op.returnsObject()) {
-            ok.putObject("schema").put("$ref", ModelSchemas.REF + kind);
+            ok.set("schema", object);
         }
         o.put("x-kubernetes-action", op.action());
-        o.putObject("x-kubernetes-group-version-kind").put("group", r.group()).put("kind", r.kind()).put("version", r.version());
+        o.putObject("x-kubernetes-group-version-kind").put("group", op.kind().group()).put("kind", op.kind().kind())
+                .put("version", op.kind().version());
         return o;
     }
 

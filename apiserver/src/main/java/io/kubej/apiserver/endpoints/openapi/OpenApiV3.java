@@ -34,23 +34,29 @@ final class OpenApiV3 {
                 continue;
             }
             kinds.add(kind);
+            kinds.addAll(defs.subresourceKinds.getOrDefault(r, List.of()));
             for (ApiOperations.Operation op : ApiOperations.of(r)) {
-                paths.withObjectProperty(op.path()).set(op.method(), operation(op, kind));
+                paths.withObjectProperty(op.path()).set(op.method(), operation(op, defs.definitionOf(op.kind())));
             }
         }
         ObjectNode schemas = doc.putObject("components").putObject("schemas");
         for (String name : defs.closure(kinds)) {
             ObjectNode s = (ObjectNode) v3Schema(defs.definitions.get(name));
+            // v3 can say what v2 cannot: these scalars take either JSON type
             if (name.equals(ModelSchemas.INT_OR_STRING)) {
                 s.remove("type");
                 s.put("x-kubernetes-int-or-string", true);
+            } else if (name.equals(ModelSchemas.QUANTITY)) {
+                s.remove("type");
+                s.putArray("oneOf").add(Json.object().put("type", "string")).add(Json.object().put("type", "number"));
             }
             schemas.set(name, s);
         }
         return doc;
     }
 
-    private static ObjectNode operation(ApiOperations.Operation op, String kind) {
+    /** @param definition the definition of what it reads and writes, or null: then any object */
+    private static ObjectNode operation(ApiOperations.Operation op, String definition) {
         Resource r = op.resource();
         ObjectNode o = Json.object();
         o.putArray("tags").add(ApiOperations.tag(r));
@@ -64,7 +70,7 @@ final class OpenApiV3 {
             params.addObject().put("name", q).put("in", "query").putObject("schema").put("type", ApiOperations.queryType(q))
                     .put("uniqueItems", true);
         }
-        ObjectNode object = Json.object().put("$ref", REF + kind);
+        ObjectNode object = definition == null ? Json.object().put("type", "object") : Json.object().put("$ref", REF + definition);
         if (op.body()) {
             ObjectNode body = o.putObject("requestBody");
             ObjectNode content = body.putObject("content");
@@ -85,7 +91,8 @@ final class OpenApiV3 {
             }
         }
         o.put("x-kubernetes-action", op.action());
-        o.putObject("x-kubernetes-group-version-kind").put("group", r.group()).put("kind", r.kind()).put("version", r.version());
+        o.putObject("x-kubernetes-group-version-kind").put("group", op.kind().group()).put("kind", op.kind().kind())
+                .put("version", op.kind().version());
         return o;
     }
 

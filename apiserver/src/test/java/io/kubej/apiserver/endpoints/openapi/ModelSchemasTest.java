@@ -76,6 +76,19 @@ class ModelSchemasTest {
     }
 
     @Test
+    void anyValueIsNeverAnEmptySchemaAndJavaTimesAreMicroTimes() {
+        schemas.define(CustomResourceDefinition.class);
+        schemas.define(io.fabric8.kubernetes.api.model.coordination.v1.Lease.class);
+        // kubectl explain's template takes {} for no schema and fails
+        JsonNode props = def("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps").path("properties");
+        props.properties().forEach(p -> assertThat(p.getValue().size()).as(p.getKey()).isPositive());
+        assertThat(props.at("/default/x-kubernetes-preserve-unknown-fields").asBoolean()).isTrue();
+        assertThat(def("io.k8s.api.coordination.v1.LeaseSpec").at("/properties/renewTime/$ref").asText())
+                .isEqualTo("#/definitions/" + ModelSchemas.MICRO_TIME);
+        assertThat(def(ModelSchemas.MICRO_TIME).path("format").asText()).isEqualTo("date-time");
+    }
+
+    @Test
     void aRecursiveSchemaTypeIsDefinedOnceAndItsSelfSerializingPartsTakeAnyValue() {
         schemas.define(CustomResourceDefinition.class);
         JsonNode props = def("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps");

@@ -12,6 +12,7 @@ import io.kubej.apiserver.endpoints.openapi.gnostic.NamedPathItem;
 import io.kubej.apiserver.endpoints.openapi.gnostic.NamedSchema;
 import io.kubej.apiserver.registry.RESTStrategy;
 import io.kubej.apiserver.registry.Resource;
+import io.kubej.apiserver.registry.Subresource;
 import io.kubej.apiserver.registry.apiextensions.StructuralSchema;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,29 @@ import org.junit.jupiter.api.Test;
 class OpenApiDocumentsTest {
     static final RESTStrategy STRATEGY = new RESTStrategy() { };
     static final Resource CONFIG_MAPS = Resource.builder("", "v1", "ConfigMap").model(ConfigMap.class).strategy(STRATEGY).build();
-    static final Resource DEPLOYMENTS = Resource.builder("apps", "v1", "Deployment").model(Deployment.class).strategy(STRATEGY).build();
+    static final Subresource SCALE = new Subresource() {
+        @Override
+        public String name() {
+            return "scale";
+        }
+
+        @Override
+        public String kind() {
+            return "Scale";
+        }
+
+        @Override
+        public String groupVersion() {
+            return "autoscaling/v1";
+        }
+
+        @Override
+        public List<String> verbs() {
+            return List.of("get", "patch", "update");
+        }
+    };
+    static final Resource DEPLOYMENTS = Resource.builder("apps", "v1", "Deployment").model(Deployment.class).strategy(STRATEGY)
+            .subresource(SCALE).build();
     static final Resource CRON_TABS = Resource.builder("stable.example.com", "v1", "CronTab").plural("crontabs").strategy(STRATEGY)
             .patchMeta(null).fieldSchema(new StructuralSchema(Json.parse(
                     "{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\",\"properties\":{\"cronSpec\":{\"type\":\"string\"}}}}}"
@@ -47,6 +70,9 @@ class OpenApiDocumentsTest {
         assertThat(schemas.at("/io.k8s.api.apps.v1.Deployment/x-kubernetes-group-version-kind/0").toString())
                 .isEqualTo("{\"group\":\"apps\",\"kind\":\"Deployment\",\"version\":\"v1\"}");
         assertThat(schemas.at("/io.k8s.apimachinery.pkg.util.intstr.IntOrString/x-kubernetes-int-or-string").asBoolean()).isTrue();
+        // a subresource's own kind is published with its parent's group version, tagged with its own
+        assertThat(schemas.at("/io.k8s.api.autoscaling.v1.Scale/x-kubernetes-group-version-kind/0").toString())
+                .isEqualTo("{\"group\":\"autoscaling\",\"kind\":\"Scale\",\"version\":\"v1\"}");
         // the PATCH kubectl looks for before it leaves field validation to the server
         JsonNode patch = apps.at("/paths/~1apis~1apps~1v1~1namespaces~1{namespace}~1deployments~1{name}/patch");
         assertThat(patch.at("/x-kubernetes-group-version-kind/kind").asText()).isEqualTo("Deployment");
