@@ -226,6 +226,11 @@ class KubectlOpenApiIT {
             var bad = sh(v, "KUBECTL get cm -n " + ns + " -o json | sed 's/\"data\":/\"dta\":/' | KUBECTL replace -f -");
             assertThat(bad.exit()).as(v + bad.out()).isNotZero();
             assertThat(bad.out()).as(v).contains("unknown field \"dta\" in io.k8s.api.core.v1.ConfigMap");
+            var wrongType = sh(v, "KUBECTL get deployments -n " + ns + " -o json | sed 's/\"replicas\": 1,/\"replicas\": \"one\",/'"
+                    + " | KUBECTL replace -f -");
+            assertThat(wrongType.exit()).as(v + wrongType.out()).isNotZero();
+            assertThat(wrongType.out()).as(v).contains("ValidationError(Deployment.spec.replicas): invalid type for "
+                    + "io.k8s.api.apps.v1.DeploymentSpec.replicas: got \"string\", expected \"integer\"");
         }
     }
 
