@@ -14,6 +14,7 @@ import io.kubej.apiserver.registry.RESTStrategy;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.Subresource;
 import io.kubej.apiserver.registry.apiextensions.StructuralSchema;
+import io.kubej.apiserver.registry.generic.ScaleSubresource;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,27 +23,7 @@ import org.junit.jupiter.api.Test;
 class OpenApiDocumentsTest {
     static final RESTStrategy STRATEGY = new RESTStrategy() { };
     static final Resource CONFIG_MAPS = Resource.builder("", "v1", "ConfigMap").model(ConfigMap.class).strategy(STRATEGY).build();
-    static final Subresource SCALE = new Subresource() {
-        @Override
-        public String name() {
-            return "scale";
-        }
-
-        @Override
-        public String kind() {
-            return "Scale";
-        }
-
-        @Override
-        public String groupVersion() {
-            return "autoscaling/v1";
-        }
-
-        @Override
-        public List<String> verbs() {
-            return List.of("get", "patch", "update");
-        }
-    };
+    static final Subresource SCALE = new ScaleSubresource("/spec/replicas", "/status/replicas", o -> null);
     static final Resource DEPLOYMENTS = Resource.builder("apps", "v1", "Deployment").model(Deployment.class).strategy(STRATEGY)
             .subresource(SCALE).build();
     static final Resource CRON_TABS = Resource.builder("stable.example.com", "v1", "CronTab").plural("crontabs").strategy(STRATEGY)
