@@ -27,6 +27,16 @@ final class ApiOperations {
         static Kind of(Resource r) {
             return new Kind(r.group(), r.version(), r.kind());
         }
+
+        /** What a subresource speaks: a kind of its own (Scale is autoscaling/v1), else its parent's. */
+        static Kind of(Resource r, Subresource sub) {
+            if (sub.kind() == null) {
+                return of(r);
+            }
+            String gv = sub.groupVersion() != null ? sub.groupVersion() : r.groupVersion();
+            int slash = gv.indexOf('/');
+            return new Kind(slash < 0 ? "" : gv.substring(0, slash), gv.substring(slash + 1), sub.kind());
+        }
     }
 
     /**
@@ -66,11 +76,7 @@ final class ApiOperations {
                     List.of("dryRun", "gracePeriodSeconds", "propagationPolicy"), false, false, itemParams));
         }
         for (Subresource sub : r.subresources()) {
-            Kind subKind = kind;
-            if (sub.kind() != null) {
-                String gv = sub.groupVersion() != null ? sub.groupVersion() : r.groupVersion();
-                subKind = new Kind(gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "", gv.substring(gv.indexOf('/') + 1), sub.kind());
-            }
+            Kind subKind = Kind.of(r, sub);
             String word = Character.toUpperCase(sub.name().charAt(0)) + sub.name().substring(1);
             itemOperations(ops, r, item + "/" + sub.name(), suffix + word, subKind, java.util.Set.copyOf(sub.verbs()), itemParams);
             if (sub.verbs().contains("create")) {

@@ -22,16 +22,12 @@ final class OpenApiDefinitions {
     final Map<String, ObjectNode> definitions;
     /** Each served resource's kind, as the definition name. */
     final Map<Resource, String> kinds;
-    /** The kinds of each resource's subresources that speak one of their own (Scale, Binding, Eviction), as definition names. */
-    final Map<Resource, List<String>> subresourceKinds;
-    /** The definition of each group-version-kind an operation may name. */
+    /** The definition of each group-version-kind an operation may name (subresources' Scale, Binding, Eviction too). */
     private final Map<ApiOperations.Kind, String> byKind;
 
-    private OpenApiDefinitions(Map<String, ObjectNode> definitions, Map<Resource, String> kinds,
-                               Map<Resource, List<String>> subresourceKinds, Map<ApiOperations.Kind, String> byKind) {
+    private OpenApiDefinitions(Map<String, ObjectNode> definitions, Map<Resource, String> kinds, Map<ApiOperations.Kind, String> byKind) {
         this.definitions = definitions;
         this.kinds = kinds;
-        this.subresourceKinds = subresourceKinds;
         this.byKind = byKind;
     }
 
@@ -43,7 +39,6 @@ final class OpenApiDefinitions {
     static OpenApiDefinitions of(List<Resource> resources) {
         ModelSchemas schemas = new ModelSchemas();
         Map<Resource, String> kinds = new LinkedHashMap<>();
-        Map<Resource, List<String>> subresourceKinds = new LinkedHashMap<>();
         Map<ApiOperations.Kind, String> byKind = new java.util.HashMap<>();
         for (Resource r : resources) {
             String name;
@@ -60,22 +55,17 @@ final class OpenApiDefinitions {
             kinds.put(r, name);
             byKind.put(ApiOperations.Kind.of(r), name);
             tagKind(schemas.definitions().get(name), r.group(), r.version(), r.kind());
-            List<String> own = new ArrayList<>();
             for (Subresource sub : r.subresources()) {
-                String gv = sub.groupVersion() != null ? sub.groupVersion() : r.groupVersion();
-                String group = gv.contains("/") ? gv.substring(0, gv.indexOf('/')) : "";
-                String version = gv.substring(gv.indexOf('/') + 1);
-                Class<?> model = sub.kind() == null ? null : ModelSchemas.modelOf(group, version, sub.kind());
+                ApiOperations.Kind own = ApiOperations.Kind.of(r, sub);
+                Class<?> model = sub.kind() == null ? null : ModelSchemas.modelOf(own.group(), own.version(), own.kind());
                 if (model != null) {
                     String subName = schemas.define(model);
-                    tagKind(schemas.definitions().get(subName), group, version, sub.kind());
-                    own.add(subName);
-                    byKind.put(new ApiOperations.Kind(group, version, sub.kind()), subName);
+                    tagKind(schemas.definitions().get(subName), own.group(), own.version(), own.kind());
+                    byKind.put(own, subName);
                 }
             }
-            subresourceKinds.put(r, own);
         }
-        return new OpenApiDefinitions(schemas.definitions(), kinds, subresourceKinds, byKind);
+        return new OpenApiDefinitions(schemas.definitions(), kinds, byKind);
     }
 
     /** Adds a group-version-kind to a definition's {@code x-kubernetes-group-version-kind} (one type may serve several). */

@@ -27,20 +27,23 @@ final class OpenApiV3 {
         doc.put("openapi", "3.0.0");
         doc.putObject("info").put("title", "Kubernetes").put("version", version);
         ObjectNode paths = doc.putObject("paths");
-        List<String> kinds = new java.util.ArrayList<>();
+        java.util.Set<String> used = new java.util.LinkedHashSet<>();
         for (Resource r : resources) {
             String kind = defs.kinds.get(r);
             if (kind == null) {
                 continue;
             }
-            kinds.add(kind);
-            kinds.addAll(defs.subresourceKinds.getOrDefault(r, List.of()));
+            used.add(kind);
             for (ApiOperations.Operation op : ApiOperations.of(r)) {
-                paths.withObjectProperty(op.path()).set(op.method(), operation(op, defs.definitionOf(op.kind())));
+                String definition = defs.definitionOf(op.kind());
+                if (definition != null) {
+                    used.add(definition);
+                }
+                paths.withObjectProperty(op.path()).set(op.method(), operation(op, definition));
             }
         }
         ObjectNode schemas = doc.putObject("components").putObject("schemas");
-        for (String name : defs.closure(kinds)) {
+        for (String name : defs.closure(used)) {
             ObjectNode s = (ObjectNode) v3Schema(defs.definitions.get(name));
             // v3 can say what v2 cannot: these scalars take either JSON type
             if (name.equals(ModelSchemas.INT_OR_STRING)) {
