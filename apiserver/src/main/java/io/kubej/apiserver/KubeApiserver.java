@@ -186,6 +186,7 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         AdmissionChain admission = new AdmissionChain(access.admissionPlugins(registry, enabledAdmissionPlugins()));
         server = new ApiServer(new ResourceHandler(registry, admission, access.authorizer()),
                 new Discovery(registry::resources, () -> advertise + ":" + port()),
+                new io.kubej.apiserver.endpoints.openapi.OpenApiDocuments(registry::resources, "v1.32.0"),
                 access.authenticator(), anonymousAuth, access.authorizer(), auditor, this::isReady);
         server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile, maxRequestBodyBytes);
         new Bootstrap(registry, ips, advertise, port()).run();

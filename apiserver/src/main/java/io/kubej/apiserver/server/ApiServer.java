@@ -10,6 +10,7 @@ import io.kubej.apiserver.authentication.UserInfo;
 import io.kubej.apiserver.authorization.Authorizer;
 import io.kubej.apiserver.endpoints.discovery.Discovery;
 import io.kubej.apiserver.endpoints.handlers.ResourceHandler;
+import io.kubej.apiserver.endpoints.openapi.OpenApiDocuments;
 import io.kubej.apiserver.endpoints.request.ApiRequest;
 import io.kubej.apiserver.endpoints.request.RequestInfo;
 import io.kubej.apiserver.endpoints.request.ResponseWriter;
@@ -72,6 +73,7 @@ public final class ApiServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ResourceHandler resources;
     private final Discovery discovery;
+    private final OpenApiDocuments openApi;
     private final Authenticator authenticator;
     private final boolean anonymousAuth;
     private final Authorizer authorizer;
@@ -81,15 +83,17 @@ public final class ApiServer implements AutoCloseable {
     private Channel channel;
 
     /**
+     * @param openApi       the OpenAPI documents of what is served
      * @param authenticator the union of {@code --client-ca-file}'s and the token authenticators
      * @param anonymousAuth {@code --anonymous-auth}: requests without credentials to the health paths run as system:anonymous
      * @param authorizer    the modes of {@code --authorization-mode}, in order
      * @param auditor       {@code --audit-policy-file} and {@code --audit-log-path}
      */
-    public ApiServer(ResourceHandler resources, Discovery discovery, Authenticator authenticator, boolean anonymousAuth,
-                     Authorizer authorizer, Auditor auditor, BooleanSupplier ready) {
+    public ApiServer(ResourceHandler resources, Discovery discovery, OpenApiDocuments openApi, Authenticator authenticator,
+                     boolean anonymousAuth, Authorizer authorizer, Auditor auditor, BooleanSupplier ready) {
         this.resources = resources;
         this.discovery = discovery;
+        this.openApi = openApi;
         this.authenticator = authenticator;
         this.anonymousAuth = anonymousAuth;
         this.authorizer = authorizer;
@@ -188,6 +192,11 @@ public final class ApiServer implements AutoCloseable {
             }
 
             @Override
+            public void header(String name, String value) {
+                out.header(name, value);
+            }
+
+            @Override
             public Stream startStream(String contentType) {
                 audit[0].started(200);
                 return out.startStream(contentType);
@@ -271,14 +280,19 @@ public final class ApiServer implements AutoCloseable {
                 text(out, isReady ? 200 : 503, isReady ? "ok" : "[-]etcd failed");
             }
             case "/metrics" -> metrics(out);
-            case "/openapi/v3" -> json(out, discovery.openApiV3Root());
+            case "/openapi/v2" -> openApi(req, out, openApi.v2(OpenApiDocuments.wantsProtobuf(req.header("accept"))));
+            case "/openapi/v3" -> openApi(req, out, openApi.v3Root());
             default -> {
-                ObjectNode doc = null;
                 if (path.startsWith("/openapi/v3/")) {
-                    doc = discovery.openApiV3(path.substring("/openapi/v3/".length()).replaceFirst("^apis?/", ""));
-                } else if (path.startsWith("/api/") || path.startsWith("/apis/")) {
-                    doc = discovery.resourceList(path.replaceFirst("^/apis?/", ""));
+                    OpenApiDocuments.Document d = openApi.v3(path.substring("/openapi/v3/".length()));
+                    if (d == null) {
+                        throw StatusError.pathNotFound();
+                    }
+                    openApi(req, out, d);
+                    return;
                 }
+                ObjectNode doc = path.startsWith("/api/") || path.startsWith("/apis/")
+                        ? discovery.resourceList(path.replaceFirst("^/apis?/", "")) : null;
                 if (doc == null) {
                     throw StatusError.pathNotFound();
                 }
@@ -314,6 +328,16 @@ public final class ApiServer implements AutoCloseable {
                 .put("goVersion", "java" + Runtime.version().feature()).put("compiler", "javac")
                 .put("platform", "linux/amd64");
         return v;
+    }
+
+    /** An OpenAPI document with its ETag; 304 without a body when the client's copy (If-None-Match) is current. */
+    private static void openApi(ApiRequest req, ResponseWriter out, OpenApiDocuments.Document doc) {
+        out.header("ETag", doc.etag());
+        if (java.util.Arrays.asList(req.header("if-none-match").split("\\s*,\\s*")).contains(doc.etag())) {
+            out.send(304, doc.contentType(), new byte[0]);
+            return;
+        }
+        out.send(200, doc.contentType(), doc.body());
     }
 
     private static void json(ResponseWriter out, ObjectNode body) {

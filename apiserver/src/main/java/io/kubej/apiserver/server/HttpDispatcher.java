@@ -133,6 +133,7 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         private final ChannelHandlerContext ctx;
         private final boolean keepAlive;
         private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Map<String, String> headers = new java.util.concurrent.ConcurrentHashMap<>();
 
         HttpWriter(ChannelHandlerContext ctx, boolean keepAlive) {
             this.ctx = ctx;
@@ -145,6 +146,11 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
 
         @Override
+        public void header(String name, String value) {
+            headers.put(name, value);
+        }
+
+        @Override
         public void send(int status, String contentType, byte[] body) {
             DefaultFullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
@@ -154,6 +160,7 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             resp.headers().set("Cache-Control", "no-cache, private");
+            headers.forEach(resp.headers()::set);
             if (keepAlive) {
                 resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 ctx.writeAndFlush(resp);

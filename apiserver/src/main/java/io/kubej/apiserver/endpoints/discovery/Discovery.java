@@ -15,9 +15,7 @@ import java.util.Map;
  * pods are namespaced, and which verbs and subresources exist. kubej serves the unaggregated
  * documents; kubectl falls back to them when the aggregated form is not offered.
  *
- * <p>Also the OpenAPI v3 index kubectl's {@code --validate=strict} probes: per group version a
- * PATCH operation tagged with its group-version-kind and a {@code fieldValidation} parameter
- * tells kubectl to let the server validate fields.
+ * <p>The OpenAPI documents, derived from the same registry, are {@code endpoints/openapi}'s.
  */
 public final class Discovery {
     private final java.util.function.Supplier<List<Resource>> resources;
@@ -176,44 +174,6 @@ public final class Discovery {
             arr.addObject().put("name", "bindings").put("singularName", "binding").put("namespaced", true)
                     .put("kind", "Binding").putArray("verbs").add("create");
         }
-        return o;
-    }
-
-    /** {@code /openapi/v3}: where each group version's document is. */
-    public ObjectNode openApiV3Root() {
-        ObjectNode o = Json.object();
-        ObjectNode paths = o.putObject("paths");
-        for (String gv : byGroupVersion().keySet()) {
-            String path = gv.contains("/") ? "apis/" + gv : "api/" + gv;
-            paths.putObject(path).put("serverRelativeURL", "/openapi/v3/" + path + "?hash=" + Integer.toHexString(gv.hashCode() & 0x7fffffff));
-        }
-        return o;
-    }
-
-    /** A minimal OpenAPI v3 document for one group version: a PATCH per resource that accepts fieldValidation. */
-    public ObjectNode openApiV3(String groupVersion) {
-        List<Resource> rs = byGroupVersion().get(groupVersion);
-        if (rs == null) {
-            return null;
-        }
-        ObjectNode o = Json.object();
-        o.put("openapi", "3.0.0");
-        o.putObject("info").put("title", "Kubernetes").put("version", "v1.32.0");
-        ObjectNode paths = o.putObject("paths");
-        for (Resource r : rs) {
-            String base = (r.group().isEmpty() ? "/api/" : "/apis/" + r.group() + "/") + r.version()
-                    + (r.namespaced() ? "/namespaces/{namespace}/" : "/") + r.plural() + "/{name}";
-            ObjectNode patch = paths.putObject(base).putObject("patch");
-            patch.put("operationId", "patch" + r.kind());
-            patch.putObject("x-kubernetes-group-version-kind").put("group", r.group()).put("version", r.version()).put("kind", r.kind());
-            patch.put("x-kubernetes-action", "patch");
-            ArrayNode params = patch.putArray("parameters");
-            for (String p : List.of("dryRun", "fieldManager", "fieldValidation", "force")) {
-                params.addObject().put("name", p).put("in", "query").putObject("schema").put("type", "string");
-            }
-            patch.putObject("responses").putObject("200").put("description", "OK");
-        }
-        o.putObject("components").putObject("schemas");
         return o;
     }
 }

@@ -52,12 +52,67 @@ final class FieldValidation {
         try {
             typed = MAPPER.convertValue(body, r.model());
         } catch (IllegalArgumentException e) {
+            String why = e.getCause() instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+                    ? typeError(body, m) : e.getMessage().split("\n")[0];
             throw StatusError.badRequest(r.kind() + " in version \"" + r.version() + "\" cannot be handled as a "
-                    + r.kind() + ": " + e.getMessage().split("\n")[0]);
+                    + r.kind() + ": " + why);
         }
         List<UnknownField> unknown = new ArrayList<>();
         collectUnknown(typed, "", "", unknown);
         return unknown;
+    }
+
+    /**
+     * A value of the wrong JSON type, in the words of Go's decoder upstream uses:
+     * {@code json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32}
+     * (the struct holding the field, the field's path without list indexes, the Go type wanted).
+     */
+    static String typeError(ObjectNode body, com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        List<String> fields = new ArrayList<>();
+        String struct = null;
+        JsonNode value = body;
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                fields.add(ref.getFieldName());
+                value = value.path(ref.getFieldName());
+                Object from = ref.getFrom();
+                struct = from == null ? null : (from instanceof Class<?> c ? c : from.getClass()).getSimpleName();
+            } else {
+                value = value.path(ref.getIndex());
+            }
+        }
+        if (struct == null || e.getTargetType() == null) {
+            return e.getOriginalMessage();
+        }
+        String actual = value.isTextual() ? "string" : value.isNumber() ? "number" : value.isBoolean() ? "bool"
+                : value.isArray() ? "array" : value.isObject() ? "object" : "null";
+        return "json: cannot unmarshal " + actual + " into Go struct field " + struct + "." + String.join(".", fields)
+                + " of type " + goType(e.getTargetType());
+    }
+
+    private static String goType(Class<?> t) {
+        if (t == Integer.class || t == int.class) {
+            return "int32";
+        }
+        if (t == Long.class || t == long.class) {
+            return "int64";
+        }
+        if (t == Boolean.class || t == boolean.class) {
+            return "bool";
+        }
+        if (t == Double.class || t == double.class || t == Float.class || t == float.class) {
+            return "float64";
+        }
+        if (t == String.class) {
+            return "string";
+        }
+        if (Collection.class.isAssignableFrom(t) || t.isArray()) {
+            return "[]interface {}";
+        }
+        if (Map.class.isAssignableFrom(t)) {
+            return "map[string]string";
+        }
+        return "v1." + t.getSimpleName();
     }
 
     /** The 400 of {@code fieldValidation=Strict}. */

@@ -13,6 +13,13 @@ public interface ResponseWriter {
      */
     void warning(String text);
 
+    /**
+     * Sets a header of the response not yet sent ({@code ETag} of a cacheable document, say);
+     * ignored where the transport has no headers (a WebSocket).
+     */
+    default void header(String name, String value) {
+    }
+
     /** Starts a streaming 200 response; frames are written with the returned stream. */
     Stream startStream(String contentType);
 

@@ -29,6 +29,11 @@ public final class StructuralSchema implements FieldSchema {
         this.root = openAPIV3Schema == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : openAPIV3Schema;
     }
 
+    /** The schema as the definition wrote it (OpenAPI publishes it). */
+    public JsonNode openAPIV3Schema() {
+        return root;
+    }
+
     private static boolean isTopLevelMeta(String path) {
         return path.equals("apiVersion") || path.equals("kind") || path.equals("metadata");
     }
