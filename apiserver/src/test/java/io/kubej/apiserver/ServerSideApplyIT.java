@@ -72,13 +72,9 @@ class ServerSideApplyIT {
         return f;
     }
 
-    /** kubectl of that version; 1.27 validates against /openapi/v2, which kubej does not serve yet (issue #8), so it runs without. */
+    /** kubectl of that version, with its default flags (1.27 validates against /openapi/v2). */
     static ApiServerUnderTest.Result kubectl(String minor, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of(args));
-        if (minor.equals("1.27") && all.contains("apply")) {
-            all.add("--validate=false");
-        }
-        return server.kubectlVersion(minor, all.toArray(String[]::new));
+        return server.kubectlVersion(minor, args);
     }
 
     static JsonNode get(String ns, String what) throws Exception {

@@ -294,11 +294,30 @@ public final class ModelSchemas {
             } else if (child.mergePrimitives()) {
                 p.put("x-kubernetes-patch-strategy", "merge");
             }
+            markListType(p, child);
             String below = p.path("items").path("$ref").asText(p.path("$ref").asText(""));
             if (below.startsWith(REF) && !child.children().isEmpty()) {
                 markPatchStrategies(below.substring(REF.length()), child);
             }
         });
+    }
+
+    /**
+     * Server-side apply's view of a field, as upstream publishes it: {@code x-kubernetes-list-type}
+     * (with {@code x-kubernetes-list-map-keys}) on lists whose type the registry knows, and
+     * {@code x-kubernetes-map-type: atomic} on maps and structs owned whole.
+     */
+    private static void markListType(ObjectNode property, PatchMeta meta) {
+        if ("array".equals(property.path("type").asText()) && (meta.list() != null || meta.mergeKey() != null || meta.mergePrimitives())) {
+            PatchMeta.ListSemantics list = meta.listSemantics();
+            property.put("x-kubernetes-list-type", list.type().name().toLowerCase(java.util.Locale.ROOT));
+            if (list.type() == PatchMeta.ListType.MAP) {
+                ArrayNode keys = property.putArray("x-kubernetes-list-map-keys");
+                list.keys().forEach(keys::add);
+            }
+        } else if (meta.atomic() && !"array".equals(property.path("type").asText())) {
+            property.put("x-kubernetes-map-type", "atomic");
+        }
     }
 
     /**

@@ -121,6 +121,18 @@ class ModelSchemasTest {
     }
 
     @Test
+    void theRegistrysListTypesArePublishedForServerSideApply() {
+        String name = schemas.define(Deployment.class);
+        schemas.markPatchStrategies(name, PodPatchMeta.WORKLOAD);
+        JsonNode containers = def("io.k8s.api.core.v1.PodSpec").at("/properties/containers");
+        assertThat(containers.path("x-kubernetes-list-type").asText()).isEqualTo("map");
+        assertThat(containers.path("x-kubernetes-list-map-keys").toString()).isEqualTo("[\"name\"]");
+        JsonNode ports = def("io.k8s.api.core.v1.Container").at("/properties/ports");
+        assertThat(ports.path("x-kubernetes-list-map-keys").toString()).isEqualTo("[\"containerPort\",\"protocol\"]");
+        assertThat(def(ModelSchemas.OBJECT_META).at("/properties/finalizers/x-kubernetes-list-type").asText()).isEqualTo("set");
+    }
+
+    @Test
     void v3RefsPointIntoComponentsAndARefWithItsOwnDescriptionIsAnAllOf() {
         ObjectNode v2 = Json.object();
         v2.putObject("properties").putObject("spec").put("$ref", "#/definitions/a.B").put("description", "the spec");

@@ -89,11 +89,10 @@ class EncryptionKeyRotationIT {
             assertThat(storedKeyNames(server)).containsEntry("/registry/secrets/" + a + "/written-with-key2-first", "key2")
                     .containsEntry("/registry/secrets/" + a + "/db", "key1");
 
-            // 3. the page's command: read every Secret and write it back unchanged. --validate=false:
-            // kubectl validates a List against the OpenAPI v2 document, which kubej does not serve
-            // (a single object it lets the server validate, through the OpenAPI v3 index)
+            // 3. the page's command, as it is: read every Secret and write it back unchanged (kubectl
+            // validates the List against the OpenAPI v2 document)
             EncryptedApiServer.Shell replaced = server.shell(
-                    "kubectl get secrets --all-namespaces -o json | kubectl replace --validate=false -f -");
+                    "kubectl get secrets --all-namespaces -o json | kubectl replace -f -");
             assertThat(replaced.exit()).as(replaced.out()).isZero();
             Map<String, String> after = storedKeyNames(server);
             assertThat(after).hasSize(5).allSatisfy((key, name) -> assertThat(name).as(key).isEqualTo("key2"));
