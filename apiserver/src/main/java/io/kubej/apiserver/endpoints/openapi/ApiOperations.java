@@ -127,11 +127,12 @@ final class ApiOperations {
 
     /**
      * The patch types a resource takes. kubectl 1.29+ computes a strategic merge patch for any
-     * kind whose PATCH lists that type, so it is left out where the server refuses it (custom
-     * resources, which have no patch metadata), as upstream does.
+     * kind whose PATCH lists that type (1.27 and 1.28 read the same from /openapi/v2), so it is
+     * left out where the server refuses it (custom resources, whose patch metadata serves
+     * server-side apply only), as upstream does.
      */
     static List<String> patchTypes(Resource r) {
-        return r.patchMeta() == null
+        return r.patchMeta() == null || !r.patchMeta().strategic()
                 ? List.of("application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json")
                 : List.of("application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json",
                         "application/strategic-merge-patch+json");
