@@ -19,10 +19,14 @@ import io.kubej.kubelet.cri.v1.VersionResponse;
 import io.kubej.kubelet.kuberuntime.KubeGenericRuntimeManager;
 import io.kubej.kubelet.nodelease.NodeLeaseController;
 import io.kubej.kubelet.nodestatus.NodeStatusSetters;
+import io.kubej.kubelet.pleg.GenericPleg;
+import io.kubej.kubelet.pleg.PodCache;
+import io.kubej.kubelet.pod.Housekeeping;
 import io.kubej.kubelet.pod.PodWorkers;
 import io.kubej.kubelet.status.StatusManager;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,14 +43,17 @@ import picocli.CommandLine.Option;
  * cmd/kubelet + pkg/kubelet/kubelet.go).
  *
  * <p>At start it talks to the container runtime (CRI Version, Status), registers its Node,
- * and then keeps three loops going: the Node status (every nodeStatusUpdateFrequency), the
- * node Lease (every 10 s), and the pod workers, fed by an informer on the pods with
- * {@code spec.nodeName=<this node>} and by a periodic relist.
+ * and then keeps these loops going: the Node status (every nodeStatusUpdateFrequency), the
+ * node Lease (every 10 s), the PLEG relist and housekeeping (every second), and the
+ * pod workers, fed by an informer on the pods with {@code spec.nodeName=<this node>}, by the
+ * PLEG and by the periodic resync (syncFrequency). kubelet/README.md follows one pod through.
  */
 @Command(name = "kubelet", mixinStandardHelpOptions = true, version = NodeStatusSetters.KUBELET_VERSION,
         description = "kubej's kubelet: runs the pods bound to this node through CRI.")
 public final class Kubelet implements Component, Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
+    /** upstream plegRelistPeriod; housekeeping runs right after each relist. */
+    static final java.time.Duration PLEG_RELIST_PERIOD = java.time.Duration.ofSeconds(1);
 
     @Mixin
     GoOnlyFlags goFlags = new GoOnlyFlags();
@@ -85,6 +92,8 @@ public final class Kubelet implements Component, Callable<Integer> {
     private KubernetesClient client;
     private SharedIndexInformer<Pod> podInformer;
     private PodWorkers podWorkers;
+    private GenericPleg pleg;
+    private Housekeeping housekeeping;
     private EventRecorder events;
     private ScheduledExecutorService loops;
     private NodeLeaseController lease;
@@ -132,7 +141,7 @@ public final class Kubelet implements Component, Callable<Integer> {
         // 2. the API: register the Node, then keep its status and Lease fresh
         client = Clients.fromKubeconfig(kubeconfig, "kubelet/" + NodeStatusSetters.KUBELET_VERSION + " (linux/amd64) kubernetes/kubej");
         events = new EventRecorder(client, "kubelet", nodeName);
-        loops = Executors.newScheduledThreadPool(2, r -> {
+        loops = Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, "kubelet-loops");
             t.setDaemon(true);
             return t;
@@ -143,11 +152,15 @@ public final class Kubelet implements Component, Callable<Integer> {
         loops.scheduleWithFixedDelay(this::syncNodeStatus, 0, statusEvery, TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(this::renewLease, 0, 10, TimeUnit.SECONDS);
 
-        // 3. the pods bound to this node
+        // 3. the pods bound to this node: informer -> pod workers <- PLEG; housekeeping for the rest
         KubeGenericRuntimeManager runtime = new KubeGenericRuntimeManager(cri, new KubeGenericRuntimeManager.NodeSettings(
-                cfg.clusterDNS, cfg.clusterDomain, Path.of(cfg.resolvConf), cfg.podLogsDir), events::event);
+                cfg.clusterDNS, cfg.clusterDomain, Path.of(cfg.resolvConf), cfg.podLogsDir), events::event,
+                new ContainerRuntimeOptions(() -> nodeIp));
         podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
-        podWorkers = new PodWorkers(client, podInformer.getStore(), runtime, new StatusManager(client), () -> nodeIp);
+        PodCache podCache = new PodCache();
+        podWorkers = new PodWorkers(client, podInformer.getStore(), runtime, new StatusManager(client), podCache, () -> nodeIp);
+        pleg = new GenericPleg(runtime::getPods, podCache, changed -> podWorkers.enqueue(changed.key()));
+        housekeeping = new Housekeeping(podInformer.getStore(), pleg, runtime, podCache, List.of());
         podInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -166,12 +179,18 @@ public final class Kubelet implements Component, Callable<Integer> {
         });
         podInformer.start();
         podWorkers.start(4);
-        long relistEvery = KubeletConfiguration.goDuration(cfg.syncFrequency).toMillis();
         loops.scheduleWithFixedDelay(() -> {
             if (podInformer.hasSynced()) {
-                podWorkers.relist();
+                pleg.relist();
+                housekeeping.cleanupOrphanedPods();
             }
-        }, relistEvery, relistEvery, TimeUnit.MILLISECONDS);
+        }, 0, PLEG_RELIST_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        long resyncEvery = KubeletConfiguration.goDuration(cfg.syncFrequency).toMillis();
+        loops.scheduleWithFixedDelay(() -> {
+            if (podInformer.hasSynced()) {
+                podWorkers.resyncAll();
+            }
+        }, resyncEvery, resyncEvery, TimeUnit.MILLISECONDS);
         log.info("kubelet for node {} started", nodeName);
     }
 

@@ -7,29 +7,29 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.Store;
 import io.kubej.client.workqueue.ItemExponentialFailureRateLimiter;
 import io.kubej.client.workqueue.WorkQueue;
+import io.kubej.kubelet.container.PodStatus;
 import io.kubej.kubelet.kuberuntime.KubeGenericRuntimeManager;
-import io.kubej.kubelet.kuberuntime.PodRuntimeState;
+import io.kubej.kubelet.pleg.PodCache;
 import io.kubej.kubelet.status.PodStatusGenerator;
 import io.kubej.kubelet.status.StatusManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The kubelet's pod workers (upstream pkg/kubelet/pod_workers.go + kubelet.go syncPod): keys
- * {@code namespace/name} from the pod informer and from the periodic relist; each key is synced
- * by one worker at a time.
+ * {@code namespace/name} from the pod informer, the PLEG (a pod's containers changed) and the
+ * periodic resync; each key is synced by one worker at a time.
  *
- * <p>A sync reads the desired pod from the informer cache and the actual state from the CRI, and
- * then either runs the pod (syncPod), or terminates it (deletionTimestamp set: stop with the
- * grace period, remove the sandbox, then delete the API object with grace 0), or removes what
- * the runtime still has of a pod the API no longer knows (an orphan).
+ * <p>A sync reads the desired pod from the informer cache and the runtime's status from the
+ * {@link PodCache} (inspected again only when the PLEG saw the pod change or the sync itself
+ * changed it), and then either runs the pod ({@code KubeGenericRuntimeManager.syncPod}) and
+ * reports its status ({@link StatusManager}), or terminates it (deletionTimestamp set: stop with
+ * the grace period, remove the sandbox, then delete the API object with grace 0). The workers
+ * ask the managers; they do not do their work. Pods the API no longer knows are housekeeping's.
  */
 public final class PodWorkers {
     private static final Logger log = LoggerFactory.getLogger(PodWorkers.class);
@@ -39,6 +39,7 @@ public final class PodWorkers {
     private final KubeGenericRuntimeManager runtime;
     private final StatusManager statusManager;
     private final Supplier<String> hostIP;
+    private final PodCache cache;
     // A failed sync is retried quickly at first, and at most every 10 s (upstream's pod workers
     // retry a failed sync after a short back-off plus jitter, not with a controller's long one).
     private final WorkQueue queue = new WorkQueue("pod-workers",
@@ -46,7 +47,8 @@ public final class PodWorkers {
     private final List<Thread> workers = new ArrayList<>();
 
     public PodWorkers(KubernetesClient client, Store<Pod> pods, KubeGenericRuntimeManager runtime,
-            StatusManager statusManager, Supplier<String> hostIP) {
+            StatusManager statusManager, PodCache cache, Supplier<String> hostIP) {
+        this.cache = cache;
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
@@ -69,22 +71,9 @@ public final class PodWorkers {
         }
     }
 
-    /**
-     * The periodic relist (upstream PLEG + housekeeping): every known pod, and every pod the
-     * runtime still has sandboxes or containers for (orphans included), is synced again.
-     */
-    public void relist() {
+    /** The periodic resync (upstream syncFrequency): every pod bound here is synced again; no CRI call for idle pods. */
+    public void resyncAll() {
         pods.list().forEach(this::enqueue);
-        try {
-            Set<String> known = pods.list().stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
-            for (Map.Entry<String, String> e : runtime.runningPodUids().entrySet()) {
-                if (!known.contains(e.getKey())) {
-                    queue.add(e.getValue());
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("relist failed: {}", e.toString());
-        }
     }
 
     private void runWorker() {
@@ -118,14 +107,13 @@ public final class PodWorkers {
         }
     }
 
-    /** One sync of one key; returns when to sync it again (null: on the next event or relist). */
+    /** One sync of one key; returns when to sync it again (null: on the next event or resync). */
     Duration sync(String key) throws Exception {
         Pod pod = pods.getByKey(key);
-        String[] nsName = key.split("/", 2);
-        removeOrphans(nsName[0], nsName[1], pod == null ? null : pod.getMetadata().getUid());
         if (pod == null) {
             return null;
         }
+        String uid = pod.getMetadata().getUid();
         if (pod.getMetadata().getDeletionTimestamp() != null) {
             terminate(pod);
             return null;
@@ -133,32 +121,26 @@ public final class PodWorkers {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
             // a finished pod never runs again: make sure nothing of it still runs
-            runtime.stopPod(runtime.podRuntimeState(pod.getMetadata().getUid()), 0);
+            runtime.stopPod(runtimeStatus(uid), 0);
             return null;
         }
-        Duration again = runtime.syncPod(pod);
-        PodRuntimeState state = runtime.podRuntimeState(pod.getMetadata().getUid());
-        statusManager.setPodStatus(pod, PodStatusGenerator.generate(pod, state, hostIP.get(), runtime::waitingReason));
-        return again;
+        KubeGenericRuntimeManager.SyncResult result = runtime.syncPod(pod, runtimeStatus(uid));
+        PodStatus after = result.changed() ? inspect(uid) : runtimeStatus(uid);
+        statusManager.setPodStatus(pod, PodStatusGenerator.generate(pod, after, hostIP.get(), runtime::waitingReason));
+        return result.retryIn();
     }
 
-    /** Kills whatever the runtime has under this name that is not the current pod (uid differs). */
-    private void removeOrphans(String namespace, String name, String currentUid) {
-        var sandboxes = runtime.cri().listPodSandbox(Map.of(
-                io.kubej.kubelet.kuberuntime.Labels.POD_NAMESPACE, namespace,
-                io.kubej.kubelet.kuberuntime.Labels.POD_NAME, name));
-        var containers = runtime.cri().listContainers(Map.of(
-                io.kubej.kubelet.kuberuntime.Labels.POD_NAMESPACE, namespace,
-                io.kubej.kubelet.kuberuntime.Labels.POD_NAME, name));
-        Set<String> uids = sandboxes.stream().map(s -> s.getMetadata().getUid()).collect(Collectors.toSet());
-        containers.forEach(c -> uids.add(c.getLabelsOrDefault(io.kubej.kubelet.kuberuntime.Labels.POD_UID, "")));
-        for (String uid : uids) {
-            if (!uid.isEmpty() && !uid.equals(currentUid)) {
-                log.info("pod {}/{}: removing sandbox and containers of a pod no longer in the API (uid {})", namespace, name, uid);
-                runtime.killPod(runtime.podRuntimeState(uid), 0);
-                runtime.forgetPod(uid);
-            }
-        }
+    /** The runtime status of the pod: cached, or inspected now if the cache has none that is current. */
+    private PodStatus runtimeStatus(String uid) {
+        PodStatus cached = cache.get(uid);
+        return cached != null ? cached : inspect(uid);
+    }
+
+    private PodStatus inspect(String uid) {
+        long at = System.nanoTime();
+        PodStatus status = runtime.getPodStatus(uid);
+        cache.set(status, at);
+        return status;
     }
 
     /**
@@ -169,8 +151,9 @@ public final class PodWorkers {
     private void terminate(Pod pod) {
         String uid = pod.getMetadata().getUid();
         long grace = KubeGenericRuntimeManager.gracePeriod(pod);
-        runtime.killPod(runtime.podRuntimeState(uid), grace);
+        runtime.killPod(inspect(uid), grace);
         runtime.forgetPod(uid);
+        cache.delete(uid);
         log.info("pod {}/{}: terminated, deleting it from the API", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
         client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                 .withGracePeriod(0).delete();
