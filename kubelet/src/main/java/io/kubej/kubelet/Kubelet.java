@@ -14,6 +14,9 @@ import io.kubej.component.ComponentRunner;
 import io.kubej.component.ConfigFiles;
 import io.kubej.component.GoOnlyFlags;
 import io.kubej.kubelet.config.KubeletConfiguration;
+import io.kubej.kubelet.configmap.ConfigMapManager;
+import io.kubej.kubelet.envvars.ContainerEnv;
+import io.kubej.kubelet.secret.SecretManager;
 import io.kubej.kubelet.cri.RemoteRuntimeService;
 import io.kubej.kubelet.cri.v1.VersionResponse;
 import io.kubej.kubelet.kuberuntime.KubeGenericRuntimeManager;
@@ -91,6 +94,7 @@ public final class Kubelet implements Component, Callable<Integer> {
     private RemoteRuntimeService cri;
     private KubernetesClient client;
     private SharedIndexInformer<Pod> podInformer;
+    private SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> serviceInformer;
     private PodWorkers podWorkers;
     private GenericPleg pleg;
     private Housekeeping housekeeping;
@@ -153,9 +157,12 @@ public final class Kubelet implements Component, Callable<Integer> {
         loops.scheduleWithFixedDelay(this::renewLease, 0, 10, TimeUnit.SECONDS);
 
         // 3. the pods bound to this node: informer -> pod workers <- PLEG; housekeeping for the rest
+        serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
         KubeGenericRuntimeManager runtime = new KubeGenericRuntimeManager(cri, new KubeGenericRuntimeManager.NodeSettings(
                 cfg.clusterDNS, cfg.clusterDomain, Path.of(cfg.resolvConf), cfg.podLogsDir), events::event,
-                new ContainerRuntimeOptions(() -> nodeIp));
+                new ContainerRuntimeOptions(new ContainerEnv(ConfigMapManager.fromApi(client), SecretManager.fromApi(client),
+                        () -> serviceInformer.hasSynced() ? serviceInformer.getStore().list() : null, () -> NodeStatusSetters.capacity(cfg.maxPods), events::event),
+                        () -> nodeIp));
         podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
         PodCache podCache = new PodCache();
         podWorkers = new PodWorkers(client, podInformer.getStore(), runtime, new StatusManager(client), podCache, () -> nodeIp);
@@ -177,6 +184,8 @@ public final class Kubelet implements Component, Callable<Integer> {
                 podWorkers.enqueue(pod);
             }
         });
+        // the services, for the containers' service environment variables (upstream's service lister)
+        serviceInformer.start();
         podInformer.start();
         podWorkers.start(4);
         loops.scheduleWithFixedDelay(() -> {
@@ -248,6 +257,9 @@ public final class Kubelet implements Component, Callable<Integer> {
         }
         if (podInformer != null) {
             podInformer.stop();
+        }
+        if (serviceInformer != null) {
+            serviceInformer.stop();
         }
         if (podWorkers != null) {
             podWorkers.stop();
