@@ -17,6 +17,17 @@ import io.kubej.kubelet.config.KubeletConfiguration;
 import io.kubej.kubelet.configmap.ConfigMapManager;
 import io.kubej.kubelet.envvars.ContainerEnv;
 import io.kubej.kubelet.secret.SecretManager;
+import io.kubej.kubelet.token.TokenManager;
+import io.kubej.kubelet.volume.ConfigMapPlugin;
+import io.kubej.kubelet.volume.DownwardApiPlugin;
+import io.kubej.kubelet.volume.EmptyDirPlugin;
+import io.kubej.kubelet.volume.HostPathPlugin;
+import io.kubej.kubelet.volume.ProjectedPlugin;
+import io.kubej.kubelet.volume.SecretPlugin;
+import io.kubej.kubelet.volumemanager.VolumeManager;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.Map;
+import java.util.function.Supplier;
 import io.kubej.kubelet.cri.RemoteRuntimeService;
 import io.kubej.kubelet.cri.v1.VersionResponse;
 import io.kubej.kubelet.kuberuntime.KubeGenericRuntimeManager;
@@ -76,6 +87,10 @@ public final class Kubelet implements Component, Callable<Integer> {
 
     @Option(names = "--hostname-override", description = "Node name instead of the hostname.")
     String hostnameOverride;
+
+    @Option(names = "--root-dir", defaultValue = "/var/lib/kubelet",
+            description = "The kubelet's own files: pods/<uid>/volumes, pods/<uid>/etc-hosts (default ${DEFAULT-VALUE}).")
+    Path rootDir;
 
     @Option(names = "--node-ip", description = "The node's InternalIP address.")
     String nodeIp;
@@ -158,16 +173,28 @@ public final class Kubelet implements Component, Callable<Integer> {
 
         // 3. the pods bound to this node: informer -> pod workers <- PLEG; housekeeping for the rest
         serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
+        ConfigMapManager configMaps = ConfigMapManager.fromApi(client);
+        SecretManager secrets = SecretManager.fromApi(client);
+        TokenManager tokens = TokenManager.fromApi(client);
+        Supplier<Map<String, Quantity>> allocatable = () -> NodeStatusSetters.capacity(cfg.maxPods);
+        VolumeManager volumeManager = new VolumeManager(rootDir, List.of(new EmptyDirPlugin(), new HostPathPlugin(),
+                new ConfigMapPlugin(configMaps), new SecretPlugin(secrets), new DownwardApiPlugin(allocatable),
+                new ProjectedPlugin(configMaps, secrets, tokens, allocatable)));
+        ContainerEnv containerEnv = new ContainerEnv(configMaps, secrets,
+                () -> serviceInformer.hasSynced() ? serviceInformer.getStore().list() : null, allocatable, events::event);
         KubeGenericRuntimeManager runtime = new KubeGenericRuntimeManager(cri, new KubeGenericRuntimeManager.NodeSettings(
                 cfg.clusterDNS, cfg.clusterDomain, Path.of(cfg.resolvConf), cfg.podLogsDir), events::event,
-                new ContainerRuntimeOptions(new ContainerEnv(ConfigMapManager.fromApi(client), SecretManager.fromApi(client),
-                        () -> serviceInformer.hasSynced() ? serviceInformer.getStore().list() : null, () -> NodeStatusSetters.capacity(cfg.maxPods), events::event),
-                        () -> nodeIp));
+                new ContainerRuntimeOptions(containerEnv, volumeManager, () -> nodeIp, cfg.clusterDomain));
         podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
         PodCache podCache = new PodCache();
-        podWorkers = new PodWorkers(client, podInformer.getStore(), runtime, new StatusManager(client), podCache, () -> nodeIp);
+        podWorkers = new PodWorkers(client, podInformer.getStore(), runtime, new StatusManager(client), podCache,
+                volumeManager, events::event, uid -> {
+                    tokens.deleteServiceAccountTokens(uid);
+                    volumeManager.cleanupPod(uid);
+                }, () -> nodeIp);
         pleg = new GenericPleg(runtime::getPods, podCache, changed -> podWorkers.enqueue(changed.key()));
-        housekeeping = new Housekeeping(podInformer.getStore(), pleg, runtime, podCache, List.of());
+        housekeeping = new Housekeeping(podInformer.getStore(), pleg, runtime, podCache, volumeManager,
+                List.of(tokens::deleteServiceAccountTokens));
         podInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {

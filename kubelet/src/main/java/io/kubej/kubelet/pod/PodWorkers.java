@@ -8,6 +8,10 @@ import io.fabric8.kubernetes.client.informers.cache.Store;
 import io.kubej.client.workqueue.ItemExponentialFailureRateLimiter;
 import io.kubej.client.workqueue.WorkQueue;
 import io.kubej.kubelet.container.PodStatus;
+import io.kubej.kubelet.events.EventRecorder;
+import io.kubej.kubelet.lifecycle.UnsupportedPodFeatures;
+import io.kubej.kubelet.volume.VolumeSetUpException;
+import io.kubej.kubelet.volumemanager.VolumeManager;
 import io.kubej.kubelet.kuberuntime.KubeGenericRuntimeManager;
 import io.kubej.kubelet.pleg.PodCache;
 import io.kubej.kubelet.status.PodStatusGenerator;
@@ -15,6 +19,8 @@ import io.kubej.kubelet.status.StatusManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +46,25 @@ public final class PodWorkers {
     private final StatusManager statusManager;
     private final Supplier<String> hostIP;
     private final PodCache cache;
+    private final VolumeManager volumes;
+    private final EventRecorder events;
+    /** Told the uid of a pod that is gone for good (its tokens, its directory). */
+    private final Consumer<String> podGone;
     // A failed sync is retried quickly at first, and at most every 10 s (upstream's pod workers
     // retry a failed sync after a short back-off plus jitter, not with a controller's long one).
     private final WorkQueue queue = new WorkQueue("pod-workers",
             new ItemExponentialFailureRateLimiter(Duration.ofMillis(200), Duration.ofSeconds(10)));
     private final List<Thread> workers = new ArrayList<>();
+    /** How soon a pod whose volumes could not be set up is tried again. */
+    static final Duration VOLUME_RETRY = Duration.ofSeconds(2);
 
     public PodWorkers(KubernetesClient client, Store<Pod> pods, KubeGenericRuntimeManager runtime,
-            StatusManager statusManager, PodCache cache, Supplier<String> hostIP) {
+            StatusManager statusManager, PodCache cache, VolumeManager volumes, EventRecorder events,
+            Consumer<String> podGone, Supplier<String> hostIP) {
         this.cache = cache;
+        this.volumes = volumes;
+        this.events = events;
+        this.podGone = podGone;
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
@@ -124,10 +140,37 @@ public final class PodWorkers {
             runtime.stopPod(runtimeStatus(uid), 0);
             return null;
         }
+        Optional<String> unsupported = UnsupportedPodFeatures.firstUnsupported(pod);
+        if (unsupported.isPresent()) {
+            reject(pod, UnsupportedPodFeatures.REASON, UnsupportedPodFeatures.message(unsupported.get()));
+            return null;
+        }
+        try {
+            volumes.mountVolumes(pod);
+        } catch (VolumeSetUpException e) {
+            // the containers wait (ContainerCreating) until their volumes can be set up
+            events.event(pod, "Warning", "FailedMount", e.getMessage());
+            statusManager.setPodStatus(pod, PodStatusGenerator.generate(pod, runtimeStatus(uid), hostIP.get(), runtime::waitingReason));
+            return VOLUME_RETRY;
+        }
         KubeGenericRuntimeManager.SyncResult result = runtime.syncPod(pod, runtimeStatus(uid));
         PodStatus after = result.changed() ? inspect(uid) : runtimeStatus(uid);
         statusManager.setPodStatus(pod, PodStatusGenerator.generate(pod, after, hostIP.get(), runtime::waitingReason));
         return result.retryIn();
+    }
+
+    /**
+     * A pod this kubelet will not run (upstream's admit handlers and rejectPod): an event and
+     * the status phase Failed with the reason and message; nothing of it is started.
+     */
+    private void reject(Pod pod, String reason, String message) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if ("Failed".equals(phase)) {
+            return;
+        }
+        log.info("pod {}/{}: rejected: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), message);
+        events.event(pod, "Warning", reason, message);
+        statusManager.setPodStatus(pod, PodStatusGenerator.rejected(pod, hostIP.get(), reason, "Pod was rejected: " + message));
     }
 
     /** The runtime status of the pod: cached, or inspected now if the cache has none that is current. */
@@ -154,6 +197,7 @@ public final class PodWorkers {
         runtime.killPod(inspect(uid), grace);
         runtime.forgetPod(uid);
         cache.delete(uid);
+        podGone.accept(uid);
         log.info("pod {}/{}: terminated, deleting it from the API", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
         client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                 .withGracePeriod(0).delete();

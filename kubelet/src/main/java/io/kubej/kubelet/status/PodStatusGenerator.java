@@ -121,6 +121,18 @@ public final class PodStatusGenerator {
         return sb.build();
     }
 
+    /** The status of a pod the kubelet refused to run: phase Failed with the reason and message (upstream rejectPod). */
+    public static PodStatus rejected(Pod pod, String hostIP, String reason, String message) {
+        PodStatus old = Objects.requireNonNullElseGet(pod.getStatus(), PodStatus::new);
+        PodStatusBuilder b = new PodStatusBuilder().withPhase("Failed").withReason(reason).withMessage(message)
+                .withHostIP(hostIP).withStartTime(old.getStartTime() != null ? old.getStartTime() : Instant.now().toString())
+                .withConditions(old.getConditions()).withQosClass(old.getQosClass());
+        if (hostIP != null) {
+            b.withHostIPs(new io.fabric8.kubernetes.api.model.HostIP(hostIP));
+        }
+        return b.build();
+    }
+
     /** Keeps lastTransitionTime when the condition's status did not change. */
     private static PodCondition condition(PodStatus old, String type, boolean status, String now, String reason) {
         String value = status ? "True" : "False";
