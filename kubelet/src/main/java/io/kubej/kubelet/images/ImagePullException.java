@@ -7,10 +7,17 @@ package io.kubej.kubelet.images;
  */
 public final class ImagePullException extends RuntimeException {
     private final String reason;
+    private final java.time.Duration retryAfter;
 
-    public ImagePullException(String reason, String message, Throwable cause) {
+    public ImagePullException(String reason, String message, java.time.Duration retryAfter, Throwable cause) {
         super(message, cause);
         this.reason = reason;
+        this.retryAfter = retryAfter;
+    }
+
+    /** When trying again makes sense (the pull back-off's end). */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
     }
 
     public String reason() {

@@ -250,7 +250,7 @@ public final class KubeGenericRuntimeManager {
                 startFailures.remove(key);
             } catch (ImagePullException e) {
                 startFailures.put(key, new String[] {e.reason(), e.getMessage()});
-                retryIn = earliest(retryIn, Duration.ofSeconds(5));
+                retryIn = earliest(retryIn, e.retryAfter());
             } catch (CreateContainerConfigException e) {
                 startFailures.put(key, new String[] {"CreateContainerConfigError", e.getMessage()});
                 events.event(pod, "Warning", "Failed", "Error: " + e.getMessage());
@@ -331,6 +331,7 @@ public final class KubeGenericRuntimeManager {
      */
     public void forgetPod(String uid) {
         backOff.forget(uid);
+        images.forgetPod(uid);
         startFailures.keySet().removeIf(k -> k.startsWith(uid + "/"));
     }
 

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A sync reads the desired pod from the informer cache and the runtime's status from the
  * {@link PodCache} (inspected again only when the PLEG saw the pod change or the sync itself
- * changed it), and then either runs the pod ({@code KubeGenericRuntimeManager.syncPod}) and
+ * changed it), and then either refuses the pod ({@link UnsupportedPodFeatures}), or has its
+ * volumes set up ({@link VolumeManager}), runs it ({@code KubeGenericRuntimeManager.syncPod}) and
  * reports its status ({@link StatusManager}), or terminates it (deletionTimestamp set: stop with
  * the grace period, remove the sandbox, then delete the API object with grace 0). The workers
  * ask the managers; they do not do their work. Pods the API no longer knows are housekeeping's.
@@ -61,14 +62,14 @@ public final class PodWorkers {
     public PodWorkers(KubernetesClient client, Store<Pod> pods, KubeGenericRuntimeManager runtime,
             StatusManager statusManager, PodCache cache, VolumeManager volumes, EventRecorder events,
             Consumer<String> podGone, Supplier<String> hostIP) {
-        this.cache = cache;
-        this.volumes = volumes;
-        this.events = events;
-        this.podGone = podGone;
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
         this.statusManager = statusManager;
+        this.cache = cache;
+        this.volumes = volumes;
+        this.events = events;
+        this.podGone = podGone;
         this.hostIP = hostIP;
     }
 

@@ -192,7 +192,7 @@ class KubeGenericRuntimeManagerIT {
     }
 
     @Test
-    void imageMissingFromTheRegistryIsReportedAsErrImagePull() throws Exception {
+    void imageMissingFromTheRegistryIsErrImagePullThenImagePullBackOff() throws Exception {
         Pod pod = new PodBuilder(sshsrvPod("Always")).editSpec().editFirstContainer()
                 .withImage("no-such-image:v9").endContainer().endSpec().build();
         Duration retry = manager.syncPod(pod);
@@ -201,7 +201,17 @@ class KubeGenericRuntimeManagerIT {
                 manager::waitingReason);
         assertThat(status.getPhase()).isEqualTo("Pending");
         assertThat(status.getContainerStatuses().get(0).getState().getWaiting().getReason()).isEqualTo("ErrImagePull");
+
+        // the next sync comes within the pull back-off (10 s): no pull, ImagePullBackOff
+        Duration again = manager.syncPod(pod);
+        assertThat(again).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(10));
+        var backingOff = PodStatusGenerator.generate(pod, manager.getPodStatus(pod.getMetadata().getUid()), "127.0.0.1",
+                manager::waitingReason);
+        assertThat(backingOff.getContainerStatuses().get(0).getState().getWaiting().getReason()).isEqualTo("ImagePullBackOff");
+        assertThat(backingOff.getContainerStatuses().get(0).getState().getWaiting().getMessage())
+                .isEqualTo("Back-off pulling image \"no-such-image:v9\"");
         manager.killPod(manager.getPodStatus(pod.getMetadata().getUid()), 0);
+        manager.forgetPod(pod.getMetadata().getUid());
     }
 
     @Test
