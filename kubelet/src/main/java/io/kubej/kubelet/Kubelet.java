@@ -14,15 +14,33 @@ import io.kubej.component.ComponentRunner;
 import io.kubej.component.ConfigFiles;
 import io.kubej.component.GoOnlyFlags;
 import io.kubej.kubelet.config.KubeletConfiguration;
+import io.kubej.kubelet.configmap.ConfigMapManager;
+import io.kubej.kubelet.envvars.ContainerEnv;
+import io.kubej.kubelet.secret.SecretManager;
+import io.kubej.kubelet.token.TokenManager;
+import io.kubej.kubelet.volume.ConfigMapPlugin;
+import io.kubej.kubelet.volume.DownwardApiPlugin;
+import io.kubej.kubelet.volume.EmptyDirPlugin;
+import io.kubej.kubelet.volume.HostPathPlugin;
+import io.kubej.kubelet.volume.ProjectedPlugin;
+import io.kubej.kubelet.volume.SecretPlugin;
+import io.kubej.kubelet.volumemanager.VolumeManager;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.Map;
+import java.util.function.Supplier;
 import io.kubej.kubelet.cri.RemoteRuntimeService;
 import io.kubej.kubelet.cri.v1.VersionResponse;
 import io.kubej.kubelet.kuberuntime.KubeGenericRuntimeManager;
 import io.kubej.kubelet.nodelease.NodeLeaseController;
 import io.kubej.kubelet.nodestatus.NodeStatusSetters;
+import io.kubej.kubelet.pleg.GenericPleg;
+import io.kubej.kubelet.pleg.PodCache;
+import io.kubej.kubelet.pod.Housekeeping;
 import io.kubej.kubelet.pod.PodWorkers;
 import io.kubej.kubelet.status.StatusManager;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,14 +57,17 @@ import picocli.CommandLine.Option;
  * cmd/kubelet + pkg/kubelet/kubelet.go).
  *
  * <p>At start it talks to the container runtime (CRI Version, Status), registers its Node,
- * and then keeps three loops going: the Node status (every nodeStatusUpdateFrequency), the
- * node Lease (every 10 s), and the pod workers, fed by an informer on the pods with
- * {@code spec.nodeName=<this node>} and by a periodic relist.
+ * and then keeps these loops going: the Node status (every nodeStatusUpdateFrequency), the
+ * node Lease (every 10 s), the PLEG relist and housekeeping (every second), and the
+ * pod workers, fed by an informer on the pods with {@code spec.nodeName=<this node>}, by the
+ * PLEG and by the periodic resync (syncFrequency). kubelet/README.md follows one pod through.
  */
 @Command(name = "kubelet", mixinStandardHelpOptions = true, version = NodeStatusSetters.KUBELET_VERSION,
         description = "kubej's kubelet: runs the pods bound to this node through CRI.")
 public final class Kubelet implements Component, Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Kubelet.class);
+    /** upstream plegRelistPeriod; housekeeping runs right after each relist. */
+    static final java.time.Duration PLEG_RELIST_PERIOD = java.time.Duration.ofSeconds(1);
 
     @Mixin
     GoOnlyFlags goFlags = new GoOnlyFlags();
@@ -67,6 +88,10 @@ public final class Kubelet implements Component, Callable<Integer> {
     @Option(names = "--hostname-override", description = "Node name instead of the hostname.")
     String hostnameOverride;
 
+    @Option(names = "--root-dir", defaultValue = "/var/lib/kubelet",
+            description = "The kubelet's own files: pods/<uid>/volumes, pods/<uid>/etc-hosts (default ${DEFAULT-VALUE}).")
+    Path rootDir;
+
     @Option(names = "--node-ip", description = "The node's InternalIP address.")
     String nodeIp;
 
@@ -84,7 +109,10 @@ public final class Kubelet implements Component, Callable<Integer> {
     private RemoteRuntimeService cri;
     private KubernetesClient client;
     private SharedIndexInformer<Pod> podInformer;
+    private SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> serviceInformer;
     private PodWorkers podWorkers;
+    private GenericPleg pleg;
+    private Housekeeping housekeeping;
     private EventRecorder events;
     private ScheduledExecutorService loops;
     private NodeLeaseController lease;
@@ -132,7 +160,7 @@ public final class Kubelet implements Component, Callable<Integer> {
         // 2. the API: register the Node, then keep its status and Lease fresh
         client = Clients.fromKubeconfig(kubeconfig, "kubelet/" + NodeStatusSetters.KUBELET_VERSION + " (linux/amd64) kubernetes/kubej");
         events = new EventRecorder(client, "kubelet", nodeName);
-        loops = Executors.newScheduledThreadPool(2, r -> {
+        loops = Executors.newScheduledThreadPool(3, r -> {
             Thread t = new Thread(r, "kubelet-loops");
             t.setDaemon(true);
             return t;
@@ -143,11 +171,30 @@ public final class Kubelet implements Component, Callable<Integer> {
         loops.scheduleWithFixedDelay(this::syncNodeStatus, 0, statusEvery, TimeUnit.MILLISECONDS);
         loops.scheduleWithFixedDelay(this::renewLease, 0, 10, TimeUnit.SECONDS);
 
-        // 3. the pods bound to this node
+        // 3. the pods bound to this node: informer -> pod workers <- PLEG; housekeeping for the rest
+        serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
+        ConfigMapManager configMaps = ConfigMapManager.fromApi(client);
+        SecretManager secrets = SecretManager.fromApi(client);
+        TokenManager tokens = TokenManager.fromApi(client);
+        Supplier<Map<String, Quantity>> allocatable = () -> NodeStatusSetters.capacity(cfg.maxPods);
+        VolumeManager volumeManager = new VolumeManager(rootDir, List.of(new EmptyDirPlugin(), new HostPathPlugin(),
+                new ConfigMapPlugin(configMaps), new SecretPlugin(secrets), new DownwardApiPlugin(allocatable),
+                new ProjectedPlugin(configMaps, secrets, tokens, allocatable)));
+        ContainerEnv containerEnv = new ContainerEnv(configMaps, secrets,
+                () -> serviceInformer.hasSynced() ? serviceInformer.getStore().list() : null, allocatable, events::event);
         KubeGenericRuntimeManager runtime = new KubeGenericRuntimeManager(cri, new KubeGenericRuntimeManager.NodeSettings(
-                cfg.clusterDNS, cfg.clusterDomain, Path.of(cfg.resolvConf), cfg.podLogsDir), events::event);
+                cfg.clusterDNS, cfg.clusterDomain, Path.of(cfg.resolvConf), cfg.podLogsDir), events::event,
+                new ContainerRuntimeOptions(containerEnv, volumeManager, () -> nodeIp, cfg.clusterDomain));
         podInformer = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
-        podWorkers = new PodWorkers(client, podInformer.getStore(), runtime, new StatusManager(client), () -> nodeIp);
+        PodCache podCache = new PodCache();
+        podWorkers = new PodWorkers(client, podInformer.getStore(), runtime, new StatusManager(client), podCache,
+                volumeManager, events::event, uid -> {
+                    tokens.deleteServiceAccountTokens(uid);
+                    volumeManager.cleanupPod(uid);
+                }, () -> nodeIp);
+        pleg = new GenericPleg(runtime::getPods, podCache, changed -> podWorkers.enqueue(changed.key()));
+        housekeeping = new Housekeeping(podInformer.getStore(), pleg, runtime, podCache, volumeManager,
+                List.of(tokens::deleteServiceAccountTokens));
         podInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -164,14 +211,22 @@ public final class Kubelet implements Component, Callable<Integer> {
                 podWorkers.enqueue(pod);
             }
         });
+        // the services, for the containers' service environment variables (upstream's service lister)
+        serviceInformer.start();
         podInformer.start();
         podWorkers.start(4);
-        long relistEvery = KubeletConfiguration.goDuration(cfg.syncFrequency).toMillis();
         loops.scheduleWithFixedDelay(() -> {
             if (podInformer.hasSynced()) {
-                podWorkers.relist();
+                pleg.relist();
+                housekeeping.cleanupOrphanedPods();
             }
-        }, relistEvery, relistEvery, TimeUnit.MILLISECONDS);
+        }, 0, PLEG_RELIST_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        long resyncEvery = KubeletConfiguration.goDuration(cfg.syncFrequency).toMillis();
+        loops.scheduleWithFixedDelay(() -> {
+            if (podInformer.hasSynced()) {
+                podWorkers.resyncAll();
+            }
+        }, resyncEvery, resyncEvery, TimeUnit.MILLISECONDS);
         log.info("kubelet for node {} started", nodeName);
     }
 
@@ -229,6 +284,9 @@ public final class Kubelet implements Component, Callable<Integer> {
         }
         if (podInformer != null) {
             podInformer.stop();
+        }
+        if (serviceInformer != null) {
+            serviceInformer.stop();
         }
         if (podWorkers != null) {
             podWorkers.stop();

@@ -10,106 +10,42 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kubej.kubelet.cri.RemoteRuntimeService;
 import io.kubej.kubelet.kuberuntime.Labels;
-import io.kubej.pki.ClusterPki;
-import io.kubej.testcluster.Ports;
-import io.kubej.testcluster.controlplane.TestControlPlane;
 import io.kubej.testcluster.node.Containerd;
-import io.kubej.testcluster.node.Images;
-import io.kubej.testcluster.node.Registry;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
- * The kubelet end to end on one node: the real etcd and kube-apiserver (bin/kube-apiserver),
- * the real containerd + CNI + local registry, and the kubelet with its node's own identity
- * (system:node:NAME from the cluster PKI). No scheduler: pods are created with spec.nodeName.
+ * The kubelet end to end on one node ({@link TestNode}: the real etcd, kube-apiserver,
+ * containerd + CNI + local registry, and the kubelet with its node's own identity).
  */
 class KubeletIT {
     @TempDir
     static Path dir;
-    static String nodeName = "worker-" + UUID.randomUUID().toString().substring(0, 6);
-    static TestControlPlane controlPlane;
-    static Registry registry;
+    static TestNode node;
+    static String nodeName;
     static Containerd containerd;
-    static Kubelet kubelet;
     static KubernetesClient admin;
 
     @BeforeAll
     static void startClusterAndNode() throws Exception {
-        controlPlane = TestControlPlane.startHardWay(dir, List.of(new ClusterPki.Node(nodeName, "127.0.0.1")));
-        admin = controlPlane.client();
-        Path pki = controlPlane.pki();
-
-        registry = Registry.start(dir.resolve("registry"), Ports.free());
-        Images.inDefaultCache().pushAll(registry);
-        containerd = Containerd.start(Containerd.Spec.unique(dir.resolve("containerd"), registry.port()));
-
-        Path config = dir.resolve("kubelet-config.yaml");
-        Files.writeString(config, """
-                kind: KubeletConfiguration
-                apiVersion: kubelet.config.k8s.io/v1beta1
-                clusterDomain: "cluster.local"
-                clusterDNS: ["10.32.0.10"]
-                podCIDR: "%s"
-                resolvConf: "/etc/resolv.conf"
-                runtimeRequestTimeout: "15m"
-                healthzPort: %d
-                podLogsDir: "%s"
-                syncFrequency: "2s"
-                """.formatted(containerd.spec().podCidr(), Ports.free(), dir.resolve("pods")));
-        kubeletArgs = new String[] {"--config=" + config, "--kubeconfig=" + pki.resolve(nodeName + ".kubeconfig"),
-                "--container-runtime-endpoint=" + containerd.endpoint(), "--hostname-override=" + nodeName,
-                "--node-ip=127.0.0.1", "--register-node=true", "--container-runtime=remote", "--v=2"};
-        kubelet = newKubelet();
-        kubelet.start();
-    }
-
-    static String[] kubeletArgs;
-
-    /** A kubelet as bin/kubelet would run it with the hard way's flags (in-process, no health server). */
-    static Kubelet newKubelet() {
-        Kubelet k = new Kubelet();
-        new CommandLine(k).parseArgs(kubeletArgs);
-        return k;
+        node = TestNode.start(dir);
+        nodeName = node.nodeName;
+        containerd = node.containerd;
+        admin = node.admin;
     }
 
     @AfterAll
     static void stopAll() throws Exception {
-        try {
-            if (kubelet != null) {
-                kubelet.close();
-            }
-            if (containerd != null) {
-                // what pods are left: remove them through CRI so CNI DEL runs
-                try (RemoteRuntimeService cri = new RemoteRuntimeService(containerd.endpoint(), Duration.ofSeconds(30))) {
-                    for (var c : cri.listContainers(Map.of(Labels.MANAGED, "true"))) {
-                        cri.stopContainer(c.getId(), 0);
-                        cri.removeContainer(c.getId());
-                    }
-                    for (var s : cri.listPodSandbox(Map.of(Labels.MANAGED, "true"))) {
-                        cri.stopPodSandbox(s.getId());
-                        cri.removePodSandbox(s.getId());
-                    }
-                }
-            }
-        } finally {
-            for (AutoCloseable c : new AutoCloseable[] {() -> { if (containerd != null) containerd.stop(true); },
-                    registry, controlPlane}) {
-                if (c != null) {
-                    c.close();
-                }
-            }
+        if (node != null) {
+            node.close();
         }
     }
 
@@ -175,12 +111,12 @@ class KubeletIT {
                 "Running".equals(admin.pods().inNamespace("default").withName(pod.getMetadata().getName()).get().getStatus().getPhase()));
 
         synchronized (KubeletIT.class) {
-            kubelet.close();
+            node.kubelet.close();
             // force-delete while no kubelet runs: the API forgets the pod, the runtime still has it
             admin.pods().inNamespace("default").withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
             await().atMost(Duration.ofSeconds(30)).until(() -> admin.pods().inNamespace("default").withName(pod.getMetadata().getName()).get() == null);
-            kubelet = newKubelet();
-            kubelet.start();
+            node.kubelet = node.newKubelet();
+            node.kubelet.start();
         }
         try (RemoteRuntimeService cri = new RemoteRuntimeService(containerd.endpoint(), Duration.ofSeconds(30))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> cri.listPodSandbox(Map.of(Labels.POD_UID, uid)).isEmpty()

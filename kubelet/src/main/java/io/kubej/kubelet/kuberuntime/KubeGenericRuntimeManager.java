@@ -1,33 +1,25 @@
 package io.kubej.kubelet.kuberuntime;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kubej.kubelet.cm.PodContainerManager;
+import io.kubej.kubelet.container.ContainerStatus;
+import io.kubej.kubelet.container.PodStatus;
+import io.kubej.kubelet.container.RunningPod;
+import io.kubej.kubelet.container.SandboxStatus;
 import io.kubej.kubelet.cri.RemoteRuntimeService;
 import io.kubej.kubelet.cri.v1.ContainerConfig;
-import io.kubej.kubelet.cri.v1.ContainerMetadata;
-import io.kubej.kubelet.cri.v1.ContainerState;
-import io.kubej.kubelet.cri.v1.ContainerStatus;
-import io.kubej.kubelet.cri.v1.DNSConfig;
-import io.kubej.kubelet.cri.v1.Image;
-import io.kubej.kubelet.cri.v1.ImageSpec;
-import io.kubej.kubelet.cri.v1.KeyValue;
-import io.kubej.kubelet.cri.v1.LinuxPodSandboxConfig;
-import io.kubej.kubelet.cri.v1.LinuxSandboxSecurityContext;
-import io.kubej.kubelet.cri.v1.NamespaceMode;
-import io.kubej.kubelet.cri.v1.NamespaceOption;
 import io.kubej.kubelet.cri.v1.PodSandbox;
 import io.kubej.kubelet.cri.v1.PodSandboxConfig;
-import io.kubej.kubelet.cri.v1.PodSandboxMetadata;
-import io.kubej.kubelet.cri.v1.PodSandboxStatus;
-import io.kubej.kubelet.cri.v1.PortMapping;
-import io.kubej.kubelet.cri.v1.Protocol;
+import io.kubej.kubelet.cri.v1.PodSandboxState;
+import io.kubej.kubelet.events.EventRecorder;
+import io.kubej.kubelet.images.ImageManager;
+import io.kubej.kubelet.images.ImagePullException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,118 +32,150 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a pod spec into CRI calls (upstream pkg/kubelet/kuberuntime/kuberuntime_manager.go).
+ * The kubelet's side of CRI (upstream pkg/kubelet/kuberuntime/kuberuntime_manager.go): reads what
+ * the runtime has ({@link #getPodStatus}, {@link #getPods}), decides what must change
+ * ({@link #computePodActions}) and does it ({@link #syncPod}, {@link #killPod}).
  *
- * <p>Each sync is level-driven: read the runtime's state for the pod ({@link #podRuntimeState}),
- * compute what differs from the spec ({@link #computePodActions}), do it ({@link #syncPod}).
- * Running it again with nothing changed does nothing, so missed or repeated events are harmless.
+ * <p>The pieces it drives are upstream's too: sandbox configs ({@link PodSandboxConfigs},
+ * kuberuntime_sandbox.go), container configs ({@link ContainerConfigs}, kuberuntime_container.go),
+ * images ({@link ImageManager}), dead instances ({@link ContainerGC}, kuberuntime_gc.go) and the
+ * crash-loop back-off ({@link CrashLoopBackOff}). Each sync is level-driven: running it again with
+ * nothing changed does nothing, so missed or repeated events are harmless.
  */
 public final class KubeGenericRuntimeManager {
     private static final Logger log = LoggerFactory.getLogger(KubeGenericRuntimeManager.class);
-    /** Upstream's crash-loop back-off: 10 s doubling up to 5 min. */
-    static final Duration BACKOFF_INITIAL = Duration.ofSeconds(10);
-    static final Duration BACKOFF_MAX = Duration.ofMinutes(5);
 
     /** Node-wide values the sandbox config needs (from KubeletConfiguration). */
     public record NodeSettings(List<String> clusterDNS, String clusterDomain, Path resolvConf, String podLogsDir) {
     }
 
-    /**
-     * Something the sync did that a user should hear about (upstream Events reasons). A narrow
-     * port so tests can pass a no-op; the kubelet passes the shared
-     * {@code io.kubej.client.record.EventRecorder}.
-     */
-    public interface EventRecorder {
-        void event(Pod pod, String type, String reason, String message);
+    /** What one sync did: whether it changed anything in the runtime, and when to sync again (null: no need). */
+    public record SyncResult(boolean changed, Duration retryIn) {
     }
 
     private final RemoteRuntimeService cri;
-    private final NodeSettings settings;
     private final EventRecorder events;
-    /** Per pod-uid/container: when it may be restarted next, and the current back-off. */
-    private final Map<String, Instant> backoffUntil = new ConcurrentHashMap<>();
-    private final Map<String, Duration> backoffStep = new ConcurrentHashMap<>();
-    /** Per pod-uid/container: why the last start failed (ErrImagePull, CreateContainerError, ...). */
+    private final RuntimeHelper helper;
+    private final PodSandboxConfigs sandboxes;
+    private final ImageManager images;
+    private final ContainerGC gc;
+    private final CrashLoopBackOff backOff = new CrashLoopBackOff(Clock.systemUTC());
+    /** Per pod-uid/container: why the last start failed, {reason, message}. */
     private final Map<String, String[]> startFailures = new ConcurrentHashMap<>();
 
-    public KubeGenericRuntimeManager(RemoteRuntimeService cri, NodeSettings settings, EventRecorder events) {
+    public KubeGenericRuntimeManager(RemoteRuntimeService cri, NodeSettings settings, EventRecorder events,
+            RuntimeHelper helper) {
         this.cri = cri;
-        this.settings = settings;
         this.events = events;
+        this.helper = helper;
+        this.sandboxes = new PodSandboxConfigs(settings);
+        this.images = new ImageManager(cri, events);
+        this.gc = new ContainerGC(cri);
+    }
+
+    /** A manager whose containers get only their command and args (no env, no volumes). */
+    public KubeGenericRuntimeManager(RemoteRuntimeService cri, NodeSettings settings, EventRecorder events) {
+        this(cri, settings, events, RuntimeHelper.NONE);
     }
 
     public RemoteRuntimeService cri() {
         return cri;
     }
 
+    public PodSandboxConfigs sandboxConfigs() {
+        return sandboxes;
+    }
+
     // ---- observe ----
 
-    /** Sandboxes and container statuses the runtime has for the pod with this uid. */
-    public PodRuntimeState podRuntimeState(String uid) {
-        List<PodSandboxStatus> sandboxes = new ArrayList<>();
+    /**
+     * Every pod the runtime has sandboxes or containers for, from one ListPodSandbox and one
+     * ListContainers (upstream GetPods): what the PLEG compares and housekeeping cleans up.
+     */
+    public List<RunningPod> getPods() {
+        Map<String, String[]> who = new LinkedHashMap<>();
+        Map<String, Map<String, String>> sandboxStates = new LinkedHashMap<>();
+        Map<String, Map<String, String>> containerStates = new LinkedHashMap<>();
+        for (PodSandbox s : cri.listPodSandbox(Map.of(Labels.MANAGED, "true"))) {
+            String uid = s.getMetadata().getUid();
+            who.putIfAbsent(uid, new String[] {s.getMetadata().getNamespace(), s.getMetadata().getName()});
+            sandboxStates.computeIfAbsent(uid, u -> new LinkedHashMap<>()).put(s.getId(), s.getState().name());
+        }
+        for (io.kubej.kubelet.cri.v1.Container c : cri.listContainers(Map.of(Labels.MANAGED, "true"))) {
+            String uid = c.getLabelsOrDefault(Labels.POD_UID, "");
+            if (uid.isEmpty()) {
+                continue;
+            }
+            who.putIfAbsent(uid, new String[] {c.getLabelsOrDefault(Labels.POD_NAMESPACE, ""), c.getLabelsOrDefault(Labels.POD_NAME, "")});
+            containerStates.computeIfAbsent(uid, u -> new LinkedHashMap<>()).put(c.getId(), c.getState().name());
+        }
+        List<RunningPod> pods = new ArrayList<>();
+        who.forEach((uid, nsName) -> pods.add(new RunningPod(uid, nsName[0], nsName[1],
+                sandboxStates.getOrDefault(uid, Map.of()), containerStates.getOrDefault(uid, Map.of()))));
+        return pods;
+    }
+
+    /** Inspects one pod: its sandboxes and containers with their full statuses (upstream GetPodStatus). */
+    public PodStatus getPodStatus(String uid) {
+        List<SandboxStatus> sandboxList = new ArrayList<>();
         for (PodSandbox s : cri.listPodSandbox(Map.of(Labels.POD_UID, uid))) {
-            sandboxes.add(cri.podSandboxStatus(s.getId()));
+            var st = cri.podSandboxStatus(s.getId());
+            sandboxList.add(new SandboxStatus(st.getId(), st.getState() == PodSandboxState.SANDBOX_READY,
+                    st.getNetwork().getIp(), st.getCreatedAt(), st.getMetadata().getAttempt()));
         }
         List<ContainerStatus> containers = new ArrayList<>();
         for (io.kubej.kubelet.cri.v1.Container c : cri.listContainers(Map.of(Labels.POD_UID, uid))) {
-            containers.add(cri.containerStatus(c.getId()));
+            var st = cri.containerStatus(c.getId());
+            containers.add(new ContainerStatus(st.getId(), st.getMetadata().getName(), switch (st.getState()) {
+                case CONTAINER_CREATED -> ContainerStatus.State.CREATED;
+                case CONTAINER_RUNNING -> ContainerStatus.State.RUNNING;
+                case CONTAINER_EXITED -> ContainerStatus.State.EXITED;
+                default -> ContainerStatus.State.UNKNOWN;
+            }, st.getExitCode(), st.getReason(), st.getMessage(), st.getCreatedAt(), st.getStartedAt(), st.getFinishedAt(),
+                    st.getImageRef(), Integer.parseInt(st.getAnnotationsOrDefault(Labels.RESTART_COUNT, "0"))));
         }
-        return new PodRuntimeState(uid, sandboxes, containers);
-    }
-
-    /** uid -> "namespace/name" of every pod this kubelet has sandboxes for (to find orphans). */
-    public Map<String, String> runningPodUids() {
-        Map<String, String> uids = new LinkedHashMap<>();
-        for (PodSandbox s : cri.listPodSandbox(Map.of(Labels.MANAGED, "true"))) {
-            uids.put(s.getMetadata().getUid(), s.getMetadata().getNamespace() + "/" + s.getMetadata().getName());
-        }
-        for (io.kubej.kubelet.cri.v1.Container c : cri.listContainers(Map.of(Labels.MANAGED, "true"))) {
-            uids.putIfAbsent(c.getLabelsOrDefault(Labels.POD_UID, ""), c.getLabelsOrDefault(Labels.POD_NAMESPACE, "")
-                    + "/" + c.getLabelsOrDefault(Labels.POD_NAME, ""));
-        }
-        uids.remove("");
-        return uids;
+        return new PodStatus(uid, sandboxList, containers);
     }
 
     // ---- decide ----
 
     /**
-     * What must change for {@code pod} given the runtime's {@code state} (pure: no CRI calls).
+     * What must change for {@code pod} given the runtime's {@code status} (pure: no CRI calls).
      * A missing or not-ready sandbox means a fresh sandbox and every container restarted in it;
      * otherwise containers that never ran start, and exited ones restart per restartPolicy.
      */
-    public static PodActions computePodActions(Pod pod, PodRuntimeState state) {
+    public static PodActions computePodActions(Pod pod, PodStatus status) {
         String restartPolicy = Objects.requireNonNullElse(pod.getSpec().getRestartPolicy(), "Always");
         List<String> specNames = pod.getSpec().getContainers().stream().map(Container::getName).toList();
-        var sandbox = state.readySandbox();
+        var sandbox = status.readySandbox();
         if (sandbox.isEmpty()) {
-            boolean firstStart = state.sandboxes().isEmpty();
+            boolean firstStart = status.sandboxes().isEmpty();
             // A pod whose containers all finished for good keeps its dead sandbox (upstream: no new sandbox
             // for a RestartPolicy=Never pod that already ran).
-            if (!firstStart && !"Always".equals(restartPolicy) && allFinished(pod, state, restartPolicy)) {
+            if (!firstStart && !"Always".equals(restartPolicy) && allFinished(pod, status, restartPolicy)) {
                 return new PodActions(true, false, 0, List.of(), List.of());
             }
             List<String> toStart = new ArrayList<>();
             for (String name : specNames) {
-                if (firstStart || shouldRestart(state.latest(name).orElse(null), restartPolicy)) {
+                if (firstStart || shouldRestart(status.latest(name).orElse(null), restartPolicy)) {
                     toStart.add(name);
                 }
             }
-            return new PodActions(!firstStart, true, state.sandboxes().size(), toStart, List.of());
+            return new PodActions(!firstStart, true, status.sandboxes().size(), toStart, List.of());
         }
         List<String> toStart = new ArrayList<>();
         for (String name : specNames) {
             // all of the pod's containers belong to the ready sandbox: a new sandbox always kills the old ones
-            ContainerStatus latest = state.latest(name).orElse(null);
-            if (latest == null || latest.getState() == ContainerState.CONTAINER_CREATED
-                    || (latest.getState() == ContainerState.CONTAINER_EXITED && shouldRestart(latest, restartPolicy))) {
+            ContainerStatus latest = status.latest(name).orElse(null);
+            if (latest == null || latest.state() == ContainerStatus.State.CREATED
+                    || (latest.exited() && shouldRestart(latest, restartPolicy))) {
                 toStart.add(name);
             }
         }
         Set<String> wanted = new HashSet<>(specNames);
-        List<String> toKill = state.containers().stream()
-                .filter(c -> c.getState() == ContainerState.CONTAINER_RUNNING && !wanted.contains(c.getMetadata().getName()))
-                .map(ContainerStatus::getId).toList();
+        List<String> toKill = status.containers().stream()
+                .filter(c -> c.running() && !wanted.contains(c.name()))
+                .map(ContainerStatus::id).toList();
         return new PodActions(false, false, 0, toStart, toKill);
     }
 
@@ -159,113 +183,94 @@ public final class KubeGenericRuntimeManager {
         if (latest == null) {
             return true;
         }
-        if (latest.getState() == ContainerState.CONTAINER_RUNNING) {
+        if (latest.running()) {
             return false;
         }
         return switch (restartPolicy) {
             case "Never" -> false;
-            case "OnFailure" -> latest.getExitCode() != 0;
+            case "OnFailure" -> latest.exitCode() != 0;
             default -> true;
         };
     }
 
-    private static boolean allFinished(Pod pod, PodRuntimeState state, String restartPolicy) {
-        return pod.getSpec().getContainers().stream().allMatch(c -> state.latest(c.getName())
-                .filter(s -> s.getState() == ContainerState.CONTAINER_EXITED && !shouldRestart(s, restartPolicy)).isPresent());
+    private static boolean allFinished(Pod pod, PodStatus status, String restartPolicy) {
+        return pod.getSpec().getContainers().stream().allMatch(c -> status.latest(c.getName())
+                .filter(s -> s.exited() && !shouldRestart(s, restartPolicy)).isPresent());
     }
 
     // ---- act ----
 
-    /**
-     * One sync of a live pod: compute the actions and carry them out. Returns how long until the
-     * pod should be synced again because of a crash-loop back-off (null: no need).
-     */
+    /** One sync from a fresh inspection; returns when to sync again for a back-off (null: no need). */
     public Duration syncPod(Pod pod) throws IOException {
+        return syncPod(pod, getPodStatus(pod.getMetadata().getUid())).retryIn();
+    }
+
+    /** One sync of a live pod against {@code status} (the runtime's state as last inspected). */
+    public SyncResult syncPod(Pod pod, PodStatus status) throws IOException {
         String uid = pod.getMetadata().getUid();
-        PodRuntimeState state = podRuntimeState(uid);
-        PodActions actions = computePodActions(pod, state);
+        PodActions actions = computePodActions(pod, status);
+        boolean changed = actions.killPod() || actions.createSandbox() || !actions.containersToKill().isEmpty();
         if (actions.killPod()) {
-            killPod(state, gracePeriod(pod));
+            killPod(status, gracePeriod(pod));
             if (!actions.createSandbox()) {
-                return null;
+                return new SyncResult(true, null);
             }
         }
         for (String id : actions.containersToKill()) {
             cri.stopContainer(id, gracePeriod(pod));
         }
-        PodSandboxConfig sandboxConfig = sandboxConfig(pod, actions.createSandbox() ? actions.sandboxAttempt()
-                : state.readySandbox().map(s -> s.getMetadata().getAttempt()).orElse(0));
+        PodSandboxConfig sandboxConfig = sandboxes.sandboxConfig(pod, actions.createSandbox() ? actions.sandboxAttempt()
+                : status.readySandbox().map(SandboxStatus::attempt).orElse(0));
         String sandboxId;
+        String podIP;
         if (actions.createSandbox()) {
             Files.createDirectories(Path.of(sandboxConfig.getLogDirectory()));
             sandboxId = cri.runPodSandbox(sandboxConfig);
-            String ip = cri.podSandboxStatus(sandboxId).getNetwork().getIp();
-            log.info("pod {}/{}: sandbox {} running with IP {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), shortId(sandboxId), ip);
+            podIP = cri.podSandboxStatus(sandboxId).getNetwork().getIp();
+            log.info("pod {}/{}: sandbox {} running with IP {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                    shortId(sandboxId), podIP);
         } else {
-            sandboxId = state.readySandbox().orElseThrow().getId();
+            sandboxId = status.readySandbox().orElseThrow().id();
+            podIP = status.readySandbox().orElseThrow().ip();
         }
         Duration retryIn = null;
         for (Container container : pod.getSpec().getContainers()) {
             if (!actions.containersToStart().contains(container.getName())) {
                 continue;
             }
-            Duration wait = backoffRemaining(uid, container.getName(), state);
+            Duration wait = backOff.remaining(uid, container.getName(), status);
             if (wait != null) {
-                retryIn = retryIn == null || wait.compareTo(retryIn) < 0 ? wait : retryIn;
+                retryIn = earliest(retryIn, wait);
                 continue;
             }
+            changed = true;
+            String key = uid + "/" + container.getName();
             try {
-                startContainer(pod, container, sandboxId, sandboxConfig, state);
-                startFailures.remove(uid + "/" + container.getName());
+                startContainer(pod, container, sandboxId, sandboxConfig, status, podIP);
+                startFailures.remove(key);
             } catch (ImagePullException e) {
-                startFailures.put(uid + "/" + container.getName(), new String[] {"ErrImagePull", e.getMessage()});
-                events.event(pod, "Warning", "Failed", e.getMessage());
-                retryIn = Duration.ofSeconds(5);
-            } catch (RuntimeException e) {
-                startFailures.put(uid + "/" + container.getName(), new String[] {"CreateContainerError", e.getMessage()});
+                startFailures.put(key, new String[] {e.reason(), e.getMessage()});
+                retryIn = earliest(retryIn, e.retryAfter());
+            } catch (CreateContainerConfigException e) {
+                startFailures.put(key, new String[] {"CreateContainerConfigError", e.getMessage()});
                 events.event(pod, "Warning", "Failed", "Error: " + e.getMessage());
-                retryIn = Duration.ofSeconds(5);
+                retryIn = earliest(retryIn, Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                startFailures.put(key, new String[] {"CreateContainerError", e.getMessage()});
+                events.event(pod, "Warning", "Failed", "Error: " + e.getMessage());
+                retryIn = earliest(retryIn, Duration.ofSeconds(5));
             }
         }
-        return retryIn;
+        return new SyncResult(changed, retryIn);
     }
 
-    /**
-     * A container that exited and restarts again waits out its back-off (CrashLoopBackOff).
-     * A container with no instance left but a back-off on record also counts as a restart: a
-     * sandbox recreation removed its dead instances, and it must not start afresh because of that.
-     */
-    private Duration backoffRemaining(String uid, String name, PodRuntimeState state) {
-        String key = uid + "/" + name;
-        var latest = state.latest(name);
-        boolean restart = latest.isPresent()
-                ? latest.get().getState() == ContainerState.CONTAINER_EXITED
-                : backoffUntil.containsKey(key);
-        if (!restart) {
-            return null;
-        }
-        Instant until = backoffUntil.get(key);
-        Instant now = Instant.now();
-        if (until == null) {
-            // first restart is immediate; the next one waits
-            backoffStep.put(key, BACKOFF_INITIAL);
-            backoffUntil.put(key, now.plus(BACKOFF_INITIAL));
-            return null;
-        }
-        if (now.isBefore(until)) {
-            return Duration.between(now, until);
-        }
-        Duration step = backoffStep.getOrDefault(key, BACKOFF_INITIAL).multipliedBy(2);
-        step = step.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : step;
-        backoffStep.put(key, step);
-        backoffUntil.put(key, now.plus(step));
-        return null;
+    private static Duration earliest(Duration a, Duration b) {
+        return a == null || b.compareTo(a) < 0 ? b : a;
     }
 
     /** Whether a container is waiting out its crash-loop back-off now. */
     public boolean inBackoff(String uid, String name) {
-        Instant until = backoffUntil.get(uid + "/" + name);
-        return until != null && Instant.now().isBefore(until);
+        return backOff.inBackOff(uid, name);
     }
 
     /**
@@ -279,22 +284,14 @@ public final class KubeGenericRuntimeManager {
         return startFailures.get(uid + "/" + name);
     }
 
-    /** A pull failure (bad name, registry unreachable), reported as ErrImagePull. */
-    static final class ImagePullException extends RuntimeException {
-        ImagePullException(String message, Throwable cause) {
-            super(message, cause);
-        }
-    }
-
-    /** ImageStatus, PullImage (per imagePullPolicy), CreateContainer, StartContainer. */
+    /** ImageStatus/PullImage, the config (env, mounts), CreateContainer, StartContainer. */
     private void startContainer(Pod pod, Container container, String sandboxId, PodSandboxConfig sandboxConfig,
-            PodRuntimeState state) {
-        String imageRef = ensureImage(pod, container, sandboxConfig);
-        int restartCount = state.latest(container.getName()).isPresent() ? state.restartCount(container.getName()) + 1 : 0;
-        // older dead instances are not needed any more; keep only the newest for `logs --previous`
-        state.containers().stream().filter(c -> c.getMetadata().getName().equals(container.getName()))
-                .skip(1).forEach(c -> cri.removeContainer(c.getId()));
-        ContainerConfig config = containerConfig(pod, container, imageRef, restartCount);
+            PodStatus status, String podIP) {
+        String imageRef = images.ensureImageExists(pod, container, sandboxConfig);
+        int restartCount = status.latest(container.getName()).isPresent() ? status.restartCount(container.getName()) + 1 : 0;
+        RuntimeHelper.RunContainerOptions options = helper.generateRunContainerOptions(pod, container, podIP);
+        gc.removeOlderInstances(status, container.getName());
+        ContainerConfig config = ContainerConfigs.containerConfig(pod, container, imageRef, restartCount, options);
         String id = cri.createContainer(sandboxId, config, sandboxConfig);
         events.event(pod, "Normal", "Created", "Created container " + container.getName());
         cri.startContainer(id);
@@ -303,79 +300,52 @@ public final class KubeGenericRuntimeManager {
                 pod.getMetadata().getName(), container.getName(), shortId(id), restartCount);
     }
 
-    private String ensureImage(Pod pod, Container container, PodSandboxConfig sandboxConfig) {
-        String image = container.getImage();
-        String policy = container.getImagePullPolicy();
-        if (policy == null) {
-            policy = image.endsWith(":latest") || !image.contains(":") ? "Always" : "IfNotPresent";
-        }
-        Image present = cri.imageStatus(image);
-        if (present != null && !"Always".equals(policy)) {
-            return present.getId();
-        }
-        if ("Never".equals(policy)) {
-            throw new IllegalStateException("image " + image + " is not present and imagePullPolicy is Never (ErrImageNeverPull)");
-        }
-        events.event(pod, "Normal", "Pulling", "Pulling image \"" + image + "\"");
-        long start = System.nanoTime();
-        String ref;
-        try {
-            ref = cri.pullImage(image, sandboxConfig);
-        } catch (RuntimeException e) {
-            throw new ImagePullException("Failed to pull image \"" + image + "\": " + e.getMessage(), e);
-        }
-        events.event(pod, "Normal", "Pulled", "Successfully pulled image \"" + image + "\" in "
-                + Duration.ofNanos(System.nanoTime() - start).toMillis() + "ms");
-        return ref;
-    }
-
     /**
      * Stops and removes everything the runtime has for a pod: containers with the grace period
      * (StopContainer, RemoveContainer), then sandboxes (StopPodSandbox, which runs CNI DEL, and
      * RemovePodSandbox). Every call is idempotent.
      */
-    public void killPod(PodRuntimeState state, long graceSeconds) {
+    public void killPod(PodStatus status, long graceSeconds) {
         // Stop every container, not only those the snapshot saw running: one that was just
         // (re)started may still read CREATED, and RemoveContainer refuses a running one.
-        // StopContainer is idempotent, so stopping an exited container costs one call.
-        for (ContainerStatus c : state.containers()) {
-            cri.stopContainer(c.getId(), graceSeconds);
+        for (ContainerStatus c : status.containers()) {
+            cri.stopContainer(c.id(), graceSeconds);
         }
-        for (ContainerStatus c : state.containers()) {
-            cri.removeContainer(c.getId());
+        for (ContainerStatus c : status.containers()) {
+            cri.removeContainer(c.id());
         }
-        for (PodSandboxStatus s : state.sandboxes()) {
-            cri.stopPodSandbox(s.getId());
-            cri.removePodSandbox(s.getId());
+        for (SandboxStatus s : status.sandboxes()) {
+            cri.stopPodSandbox(s.id());
+            cri.removePodSandbox(s.id());
         }
-        if (!state.sandboxes().isEmpty()) {
-            io.kubej.kubelet.cm.PodContainerManager.destroy(state.uid());
+        if (!status.sandboxes().isEmpty()) {
+            PodContainerManager.destroy(status.uid());
         }
         // The crash-loop back-off is deliberately kept: syncPod also kills a pod whose sandbox
         // died, and a sandbox that keeps dying must back off like a crashing container does.
-        // The back-off goes only with the pod itself (forgetPod).
     }
 
     /**
-     * Drops what the kubelet remembers about a pod that is gone for good (deleted from the API,
-     * or an orphan torn down): its crash-loop back-off and last start failures. Call after
-     * {@link #killPod}; never for a sandbox recreation of a live pod.
+     * Drops what the runtime manager remembers about a pod gone for good (deleted from the API,
+     * or an orphan torn down): its crash-loop back-off and last start failures.
      */
     public void forgetPod(String uid) {
-        backoffUntil.keySet().removeIf(k -> k.startsWith(uid + "/"));
-        backoffStep.keySet().removeIf(k -> k.startsWith(uid + "/"));
+        backOff.forget(uid);
+        images.forgetPod(uid);
         startFailures.keySet().removeIf(k -> k.startsWith(uid + "/"));
     }
 
     /** Stops the pod's containers and sandbox but keeps them (a finished pod keeps its status and logs). */
-    public void stopPod(PodRuntimeState state, long graceSeconds) {
-        for (ContainerStatus c : state.containers()) {
-            if (c.getState() == ContainerState.CONTAINER_RUNNING) {
-                cri.stopContainer(c.getId(), graceSeconds);
+    public void stopPod(PodStatus status, long graceSeconds) {
+        for (ContainerStatus c : status.containers()) {
+            if (c.running()) {
+                cri.stopContainer(c.id(), graceSeconds);
             }
         }
-        for (PodSandboxStatus s : state.sandboxes()) {
-            cri.stopPodSandbox(s.getId());
+        for (SandboxStatus s : status.sandboxes()) {
+            if (s.ready()) {
+                cri.stopPodSandbox(s.id());
+            }
         }
     }
 
@@ -386,117 +356,6 @@ public final class KubeGenericRuntimeManager {
         }
         Long fromSpec = pod.getSpec().getTerminationGracePeriodSeconds();
         return fromSpec != null ? fromSpec : 30;
-    }
-
-    // ---- CRI configs from the pod spec ----
-
-    /** RunPodSandbox's config: identity, hostname, logs, DNS, host ports, namespaces, cgroup. */
-    public PodSandboxConfig sandboxConfig(Pod pod, int attempt) {
-        var meta = pod.getMetadata();
-        var spec = pod.getSpec();
-        String hostname = spec.getHostname() != null ? spec.getHostname() : meta.getName();
-        PodSandboxConfig.Builder b = PodSandboxConfig.newBuilder()
-                .setMetadata(PodSandboxMetadata.newBuilder().setName(meta.getName()).setNamespace(meta.getNamespace())
-                        .setUid(meta.getUid()).setAttempt(attempt))
-                .setHostname(Boolean.TRUE.equals(spec.getHostNetwork()) ? "" : hostname)
-                .setLogDirectory(Path.of(settings.podLogsDir(), meta.getNamespace() + "_" + meta.getName() + "_" + meta.getUid()).toString())
-                .setDnsConfig(dnsConfig(pod))
-                .putAllLabels(Objects.requireNonNullElse(meta.getLabels(), Map.of()))
-                .putAllLabels(podLabels(pod))
-                .putAllAnnotations(Objects.requireNonNullElse(meta.getAnnotations(), Map.of()))
-                .setLinux(LinuxPodSandboxConfig.newBuilder()
-                        .setCgroupParent(io.kubej.kubelet.cm.PodContainerManager.cgroupParent(meta.getUid()))
-                        .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(
-                                NamespaceOption.newBuilder()
-                                        .setNetwork(Boolean.TRUE.equals(spec.getHostNetwork()) ? NamespaceMode.NODE : NamespaceMode.POD)
-                                        .setPid(Boolean.TRUE.equals(spec.getHostPID()) ? NamespaceMode.NODE : NamespaceMode.CONTAINER)
-                                        .setIpc(Boolean.TRUE.equals(spec.getHostIPC()) ? NamespaceMode.NODE : NamespaceMode.POD))));
-        for (Container c : spec.getContainers()) {
-            for (ContainerPort p : Objects.requireNonNullElse(c.getPorts(), List.<ContainerPort>of())) {
-                if (p.getHostPort() != null && p.getHostPort() > 0) {
-                    b.addPortMappings(PortMapping.newBuilder()
-                            .setProtocol(switch (Objects.requireNonNullElse(p.getProtocol(), "TCP")) {
-                                case "UDP" -> Protocol.UDP;
-                                case "SCTP" -> Protocol.SCTP;
-                                default -> Protocol.TCP;
-                            })
-                            .setContainerPort(p.getContainerPort()).setHostPort(p.getHostPort())
-                            .setHostIp(Objects.requireNonNullElse(p.getHostIP(), "")));
-                }
-            }
-        }
-        return b.build();
-    }
-
-    /** dnsPolicy ClusterFirst: the cluster DNS and search path; Default: the node's resolv.conf. */
-    DNSConfig dnsConfig(Pod pod) {
-        String policy = Objects.requireNonNullElse(pod.getSpec().getDnsPolicy(), "ClusterFirst");
-        boolean clusterFirst = (policy.equals("ClusterFirst") && !Boolean.TRUE.equals(pod.getSpec().getHostNetwork()))
-                || policy.equals("ClusterFirstWithHostNet");
-        if (clusterFirst && !settings.clusterDNS().isEmpty()) {
-            String d = settings.clusterDomain();
-            return DNSConfig.newBuilder().addAllServers(settings.clusterDNS())
-                    .addSearches(pod.getMetadata().getNamespace() + ".svc." + d).addSearches("svc." + d).addSearches(d)
-                    .addOptions("ndots:5").build();
-        }
-        DNSConfig.Builder b = DNSConfig.newBuilder();
-        try {
-            for (String line : Files.readAllLines(settings.resolvConf())) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 2) {
-                    continue;
-                }
-                switch (f[0]) {
-                    case "nameserver" -> b.addServers(f[1]);
-                    case "search" -> b.addAllSearches(List.of(f).subList(1, f.length));
-                    case "options" -> b.addAllOptions(List.of(f).subList(1, f.length));
-                    default -> { }
-                }
-            }
-        } catch (IOException e) {
-            log.warn("cannot read resolvConf {}: {}", settings.resolvConf(), e.toString());
-        }
-        return b.build();
-    }
-
-    private static Map<String, String> podLabels(Pod pod) {
-        return Map.of(Labels.POD_NAME, pod.getMetadata().getName(), Labels.POD_NAMESPACE, pod.getMetadata().getNamespace(),
-                Labels.POD_UID, pod.getMetadata().getUid(), Labels.MANAGED, "true");
-    }
-
-    /** CreateContainer's config: image, command/args, env, labels, log path {@code <name>/<restartCount>.log}. */
-    ContainerConfig containerConfig(Pod pod, Container container, String imageRef, int restartCount) {
-        ContainerConfig.Builder b = ContainerConfig.newBuilder()
-                .setMetadata(ContainerMetadata.newBuilder().setName(container.getName()).setAttempt(restartCount))
-                .setImage(ImageSpec.newBuilder().setImage(imageRef))
-                .addAllCommand(Objects.requireNonNullElse(container.getCommand(), List.of()))
-                .addAllArgs(Objects.requireNonNullElse(container.getArgs(), List.of()))
-                .setWorkingDir(Objects.requireNonNullElse(container.getWorkingDir(), ""))
-                .putAllLabels(podLabels(pod))
-                .putLabels(Labels.CONTAINER_NAME, container.getName())
-                .putAnnotations(Labels.RESTART_COUNT, Integer.toString(restartCount))
-                .putAnnotations(Labels.TERMINATION_GRACE_PERIOD, Long.toString(gracePeriod(pod)))
-                .setLogPath(container.getName() + "/" + restartCount + ".log")
-                .setStdin(Boolean.TRUE.equals(container.getStdin()))
-                .setStdinOnce(Boolean.TRUE.equals(container.getStdinOnce()))
-                .setTty(Boolean.TRUE.equals(container.getTty()));
-        for (EnvVar env : Objects.requireNonNullElse(container.getEnv(), List.<EnvVar>of())) {
-            String value = env.getValue();
-            if (value == null && env.getValueFrom() != null && env.getValueFrom().getFieldRef() != null) {
-                value = switch (env.getValueFrom().getFieldRef().getFieldPath()) {
-                    case "metadata.name" -> pod.getMetadata().getName();
-                    case "metadata.namespace" -> pod.getMetadata().getNamespace();
-                    case "metadata.uid" -> pod.getMetadata().getUid();
-                    case "spec.nodeName" -> pod.getSpec().getNodeName();
-                    case "spec.serviceAccountName" -> pod.getSpec().getServiceAccountName();
-                    default -> null;
-                };
-            }
-            if (value != null) {
-                b.addEnvs(KeyValue.newBuilder().setKey(env.getName()).setValue(value));
-            }
-        }
-        return b.build();
     }
 
     static String shortId(String id) {

@@ -17,4 +17,10 @@ public final class Labels {
 
     private Labels() {
     }
+
+    /** The labels every sandbox and container of this pod carries. */
+    public static java.util.Map<String, String> podLabels(io.fabric8.kubernetes.api.model.Pod pod) {
+        return java.util.Map.of(POD_NAME, pod.getMetadata().getName(), POD_NAMESPACE, pod.getMetadata().getNamespace(),
+                POD_UID, pod.getMetadata().getUid(), MANAGED, "true");
+    }
 }

@@ -49,13 +49,19 @@ public final class NodeStatusSetters {
     }
 
     /** The current status; conditions keep their lastTransitionTime from {@code previous} when unchanged. */
-    public static NodeStatus status(NodeFacts facts, boolean runtimeReady, NodeStatus previous) {
-        String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    /** The node's capacity, which is also its allocatable (kubej reserves nothing for the system). */
+    public static Map<String, Quantity> capacity(int maxPods) {
         Map<String, Quantity> capacity = new LinkedHashMap<>();
         capacity.put("cpu", new Quantity(Integer.toString(Runtime.getRuntime().availableProcessors())));
         capacity.put("memory", new Quantity(memTotalKi() + "Ki"));
-        capacity.put("pods", new Quantity(Integer.toString(facts.maxPods())));
+        capacity.put("pods", new Quantity(Integer.toString(maxPods)));
         capacity.put("ephemeral-storage", new Quantity(diskKi() + "Ki"));
+        return capacity;
+    }
+
+    public static NodeStatus status(NodeFacts facts, boolean runtimeReady, NodeStatus previous) {
+        String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        Map<String, Quantity> capacity = capacity(facts.maxPods());
 
         List<NodeAddress> addresses = new ArrayList<>();
         if (facts.nodeIP() != null) {

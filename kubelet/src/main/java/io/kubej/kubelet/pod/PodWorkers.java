@@ -7,29 +7,36 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.Store;
 import io.kubej.client.workqueue.ItemExponentialFailureRateLimiter;
 import io.kubej.client.workqueue.WorkQueue;
+import io.kubej.kubelet.container.PodStatus;
+import io.kubej.kubelet.events.EventRecorder;
+import io.kubej.kubelet.lifecycle.UnsupportedPodFeatures;
+import io.kubej.kubelet.volume.VolumeSetUpException;
+import io.kubej.kubelet.volumemanager.VolumeManager;
 import io.kubej.kubelet.kuberuntime.KubeGenericRuntimeManager;
-import io.kubej.kubelet.kuberuntime.PodRuntimeState;
+import io.kubej.kubelet.pleg.PodCache;
 import io.kubej.kubelet.status.PodStatusGenerator;
 import io.kubej.kubelet.status.StatusManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The kubelet's pod workers (upstream pkg/kubelet/pod_workers.go + kubelet.go syncPod): keys
- * {@code namespace/name} from the pod informer and from the periodic relist; each key is synced
- * by one worker at a time.
+ * {@code namespace/name} from the pod informer, the PLEG (a pod's containers changed) and the
+ * periodic resync; each key is synced by one worker at a time.
  *
- * <p>A sync reads the desired pod from the informer cache and the actual state from the CRI, and
- * then either runs the pod (syncPod), or terminates it (deletionTimestamp set: stop with the
- * grace period, remove the sandbox, then delete the API object with grace 0), or removes what
- * the runtime still has of a pod the API no longer knows (an orphan).
+ * <p>A sync reads the desired pod from the informer cache and the runtime's status from the
+ * {@link PodCache} (inspected again only when the PLEG saw the pod change or the sync itself
+ * changed it), and then either refuses the pod ({@link UnsupportedPodFeatures}), or has its
+ * volumes set up ({@link VolumeManager}), runs it ({@code KubeGenericRuntimeManager.syncPod}) and
+ * reports its status ({@link StatusManager}), or terminates it (deletionTimestamp set: stop with
+ * the grace period, remove the sandbox, then delete the API object with grace 0). The workers
+ * ask the managers; they do not do their work. Pods the API no longer knows are housekeeping's.
  */
 public final class PodWorkers {
     private static final Logger log = LoggerFactory.getLogger(PodWorkers.class);
@@ -39,18 +46,30 @@ public final class PodWorkers {
     private final KubeGenericRuntimeManager runtime;
     private final StatusManager statusManager;
     private final Supplier<String> hostIP;
+    private final PodCache cache;
+    private final VolumeManager volumes;
+    private final EventRecorder events;
+    /** Told the uid of a pod that is gone for good (its tokens, its directory). */
+    private final Consumer<String> podGone;
     // A failed sync is retried quickly at first, and at most every 10 s (upstream's pod workers
     // retry a failed sync after a short back-off plus jitter, not with a controller's long one).
     private final WorkQueue queue = new WorkQueue("pod-workers",
             new ItemExponentialFailureRateLimiter(Duration.ofMillis(200), Duration.ofSeconds(10)));
     private final List<Thread> workers = new ArrayList<>();
+    /** How soon a pod whose volumes could not be set up is tried again. */
+    static final Duration VOLUME_RETRY = Duration.ofSeconds(2);
 
     public PodWorkers(KubernetesClient client, Store<Pod> pods, KubeGenericRuntimeManager runtime,
-            StatusManager statusManager, Supplier<String> hostIP) {
+            StatusManager statusManager, PodCache cache, VolumeManager volumes, EventRecorder events,
+            Consumer<String> podGone, Supplier<String> hostIP) {
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
         this.statusManager = statusManager;
+        this.cache = cache;
+        this.volumes = volumes;
+        this.events = events;
+        this.podGone = podGone;
         this.hostIP = hostIP;
     }
 
@@ -69,22 +88,9 @@ public final class PodWorkers {
         }
     }
 
-    /**
-     * The periodic relist (upstream PLEG + housekeeping): every known pod, and every pod the
-     * runtime still has sandboxes or containers for (orphans included), is synced again.
-     */
-    public void relist() {
+    /** The periodic resync (upstream syncFrequency): every pod bound here is synced again; no CRI call for idle pods. */
+    public void resyncAll() {
         pods.list().forEach(this::enqueue);
-        try {
-            Set<String> known = pods.list().stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
-            for (Map.Entry<String, String> e : runtime.runningPodUids().entrySet()) {
-                if (!known.contains(e.getKey())) {
-                    queue.add(e.getValue());
-                }
-            }
-        } catch (RuntimeException e) {
-            log.warn("relist failed: {}", e.toString());
-        }
     }
 
     private void runWorker() {
@@ -118,14 +124,13 @@ public final class PodWorkers {
         }
     }
 
-    /** One sync of one key; returns when to sync it again (null: on the next event or relist). */
+    /** One sync of one key; returns when to sync it again (null: on the next event or resync). */
     Duration sync(String key) throws Exception {
         Pod pod = pods.getByKey(key);
-        String[] nsName = key.split("/", 2);
-        removeOrphans(nsName[0], nsName[1], pod == null ? null : pod.getMetadata().getUid());
         if (pod == null) {
             return null;
         }
+        String uid = pod.getMetadata().getUid();
         if (pod.getMetadata().getDeletionTimestamp() != null) {
             terminate(pod);
             return null;
@@ -133,32 +138,53 @@ public final class PodWorkers {
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
             // a finished pod never runs again: make sure nothing of it still runs
-            runtime.stopPod(runtime.podRuntimeState(pod.getMetadata().getUid()), 0);
+            runtime.stopPod(runtimeStatus(uid), 0);
             return null;
         }
-        Duration again = runtime.syncPod(pod);
-        PodRuntimeState state = runtime.podRuntimeState(pod.getMetadata().getUid());
-        statusManager.setPodStatus(pod, PodStatusGenerator.generate(pod, state, hostIP.get(), runtime::waitingReason));
-        return again;
+        Optional<String> unsupported = UnsupportedPodFeatures.firstUnsupported(pod);
+        if (unsupported.isPresent()) {
+            reject(pod, UnsupportedPodFeatures.REASON, UnsupportedPodFeatures.message(unsupported.get()));
+            return null;
+        }
+        try {
+            volumes.mountVolumes(pod);
+        } catch (VolumeSetUpException e) {
+            // the containers wait (ContainerCreating) until their volumes can be set up
+            events.event(pod, "Warning", "FailedMount", e.getMessage());
+            statusManager.setPodStatus(pod, PodStatusGenerator.generate(pod, runtimeStatus(uid), hostIP.get(), runtime::waitingReason));
+            return VOLUME_RETRY;
+        }
+        KubeGenericRuntimeManager.SyncResult result = runtime.syncPod(pod, runtimeStatus(uid));
+        PodStatus after = result.changed() ? inspect(uid) : runtimeStatus(uid);
+        statusManager.setPodStatus(pod, PodStatusGenerator.generate(pod, after, hostIP.get(), runtime::waitingReason));
+        return result.retryIn();
     }
 
-    /** Kills whatever the runtime has under this name that is not the current pod (uid differs). */
-    private void removeOrphans(String namespace, String name, String currentUid) {
-        var sandboxes = runtime.cri().listPodSandbox(Map.of(
-                io.kubej.kubelet.kuberuntime.Labels.POD_NAMESPACE, namespace,
-                io.kubej.kubelet.kuberuntime.Labels.POD_NAME, name));
-        var containers = runtime.cri().listContainers(Map.of(
-                io.kubej.kubelet.kuberuntime.Labels.POD_NAMESPACE, namespace,
-                io.kubej.kubelet.kuberuntime.Labels.POD_NAME, name));
-        Set<String> uids = sandboxes.stream().map(s -> s.getMetadata().getUid()).collect(Collectors.toSet());
-        containers.forEach(c -> uids.add(c.getLabelsOrDefault(io.kubej.kubelet.kuberuntime.Labels.POD_UID, "")));
-        for (String uid : uids) {
-            if (!uid.isEmpty() && !uid.equals(currentUid)) {
-                log.info("pod {}/{}: removing sandbox and containers of a pod no longer in the API (uid {})", namespace, name, uid);
-                runtime.killPod(runtime.podRuntimeState(uid), 0);
-                runtime.forgetPod(uid);
-            }
+    /**
+     * A pod this kubelet will not run (upstream's admit handlers and rejectPod): an event and
+     * the status phase Failed with the reason and message; nothing of it is started.
+     */
+    private void reject(Pod pod, String reason, String message) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if ("Failed".equals(phase)) {
+            return;
         }
+        log.info("pod {}/{}: rejected: {}", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), message);
+        events.event(pod, "Warning", reason, message);
+        statusManager.setPodStatus(pod, PodStatusGenerator.rejected(pod, hostIP.get(), reason, "Pod was rejected: " + message));
+    }
+
+    /** The runtime status of the pod: cached, or inspected now if the cache has none that is current. */
+    private PodStatus runtimeStatus(String uid) {
+        PodStatus cached = cache.get(uid);
+        return cached != null ? cached : inspect(uid);
+    }
+
+    private PodStatus inspect(String uid) {
+        long at = System.nanoTime();
+        PodStatus status = runtime.getPodStatus(uid);
+        cache.set(status, at);
+        return status;
     }
 
     /**
@@ -169,8 +195,10 @@ public final class PodWorkers {
     private void terminate(Pod pod) {
         String uid = pod.getMetadata().getUid();
         long grace = KubeGenericRuntimeManager.gracePeriod(pod);
-        runtime.killPod(runtime.podRuntimeState(uid), grace);
+        runtime.killPod(inspect(uid), grace);
         runtime.forgetPod(uid);
+        cache.delete(uid);
+        podGone.accept(uid);
         log.info("pod {}/{}: terminated, deleting it from the API", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
         client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                 .withGracePeriod(0).delete();

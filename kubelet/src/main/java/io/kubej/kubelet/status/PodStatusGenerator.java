@@ -9,9 +9,8 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.kubej.kubelet.cri.v1.ContainerState;
-import io.kubej.kubelet.cri.v1.ContainerStatus;
-import io.kubej.kubelet.kuberuntime.PodRuntimeState;
+import io.kubej.kubelet.container.ContainerStatus;
+import io.kubej.kubelet.container.SandboxStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +18,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Derives a pod's API status from what the runtime reports (upstream kubelet_pods.go
- * generateAPIPodStatus + status/generate.go): phase, pod IP, conditions and one containerStatus
- * per spec container.
+ * Derives a pod's API status from the runtime-neutral {@link io.kubej.kubelet.container.PodStatus}
+ * (upstream kubelet_pods.go generateAPIPodStatus + status/generate.go): phase, pod IP, conditions
+ * and one containerStatus per spec container.
  *
- * <p>Pure function of (pod, runtime state): the status manager decides whether it changed.
+ * <p>Pure function of (pod, runtime status): the status manager decides whether it changed.
  */
 public final class PodStatusGenerator {
     private PodStatusGenerator() {
@@ -35,11 +34,11 @@ public final class PodStatusGenerator {
         String[] of(String podUid, String containerName);
     }
 
-    public static PodStatus generate(Pod pod, PodRuntimeState state, String hostIP, WaitingReasons waiting) {
+    public static PodStatus generate(Pod pod, io.kubej.kubelet.container.PodStatus state, String hostIP, WaitingReasons waiting) {
         PodStatus old = Objects.requireNonNullElseGet(pod.getStatus(), PodStatus::new);
         String now = Instant.now().toString();
         String uid = pod.getMetadata().getUid();
-        Optional<String> podIP = state.readySandbox().map(s -> s.getNetwork().getIp()).filter(ip -> !ip.isEmpty());
+        Optional<String> podIP = state.readySandbox().map(SandboxStatus::ip).filter(ip -> !ip.isEmpty());
 
         List<io.fabric8.kubernetes.api.model.ContainerStatus> statuses = new ArrayList<>();
         int running = 0;
@@ -58,23 +57,23 @@ public final class PodStatusGenerator {
                 continue;
             }
             ContainerStatus s = latest.get();
-            b.withContainerID("containerd://" + s.getId()).withImageID(s.getImageRef())
+            b.withContainerID("containerd://" + s.id()).withImageID(s.imageRef())
                     .withRestartCount(state.restartCount(c.getName()));
-            if (s.getState() == ContainerState.CONTAINER_RUNNING) {
+            if (s.running()) {
                 running++;
                 b.withReady(true).withStarted(true).withState(new ContainerStateBuilder().withNewRunning()
-                        .withStartedAt(time(s.getStartedAt())).endRunning().build());
-            } else if (s.getState() == ContainerState.CONTAINER_EXITED) {
-                if (s.getExitCode() == 0) {
+                        .withStartedAt(time(s.startedAt())).endRunning().build());
+            } else if (s.exited()) {
+                if (s.exitCode() == 0) {
                     succeeded++;
                 } else {
                     failed++;
                 }
-                var terminated = new ContainerStateBuilder().withNewTerminated().withExitCode(s.getExitCode())
-                        .withReason(s.getReason().isEmpty() ? (s.getExitCode() == 0 ? "Completed" : "Error") : s.getReason())
-                        .withMessage(s.getMessage().isEmpty() ? null : s.getMessage())
-                        .withStartedAt(time(s.getStartedAt())).withFinishedAt(time(s.getFinishedAt()))
-                        .withContainerID("containerd://" + s.getId()).endTerminated().build();
+                var terminated = new ContainerStateBuilder().withNewTerminated().withExitCode(s.exitCode())
+                        .withReason(s.reason().isEmpty() ? (s.exitCode() == 0 ? "Completed" : "Error") : s.reason())
+                        .withMessage(s.message().isEmpty() ? null : s.message())
+                        .withStartedAt(time(s.startedAt())).withFinishedAt(time(s.finishedAt()))
+                        .withContainerID("containerd://" + s.id()).endTerminated().build();
                 if (why != null) {
                     b.withState(new ContainerStateBuilder().withNewWaiting().withReason(why[0])
                             .withMessage(why[1]).endWaiting().build())
@@ -120,6 +119,18 @@ public final class PodStatusGenerator {
             sb.withPodIP(old.getPodIP()).withPodIPs(old.getPodIPs());
         }
         return sb.build();
+    }
+
+    /** The status of a pod the kubelet refused to run: phase Failed with the reason and message (upstream rejectPod). */
+    public static PodStatus rejected(Pod pod, String hostIP, String reason, String message) {
+        PodStatus old = Objects.requireNonNullElseGet(pod.getStatus(), PodStatus::new);
+        PodStatusBuilder b = new PodStatusBuilder().withPhase("Failed").withReason(reason).withMessage(message)
+                .withHostIP(hostIP).withStartTime(old.getStartTime() != null ? old.getStartTime() : Instant.now().toString())
+                .withConditions(old.getConditions()).withQosClass(old.getQosClass());
+        if (hostIP != null) {
+            b.withHostIPs(new io.fabric8.kubernetes.api.model.HostIP(hostIP));
+        }
+        return b.build();
     }
 
     /** Keeps lastTransitionTime when the condition's status did not change. */

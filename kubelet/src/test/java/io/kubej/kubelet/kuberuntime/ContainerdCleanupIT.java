@@ -38,7 +38,7 @@ class ContainerdCleanupIT {
                 var pod = KubeGenericRuntimeManagerIT.sshsrvPod("Always");
                 uid = pod.getMetadata().getUid();
                 manager.syncPod(pod);
-                assertThat(manager.podRuntimeState(uid).readySandbox()).isPresent();
+                assertThat(manager.getPodStatus(uid).readySandbox()).isPresent();
             } catch (Exception e) {
                 containerd.stop(true);
                 throw e;

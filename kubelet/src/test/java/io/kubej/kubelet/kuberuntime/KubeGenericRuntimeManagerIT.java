@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.kubej.kubelet.cri.RemoteRuntimeService;
-import io.kubej.kubelet.cri.v1.ContainerState;
 import io.kubej.kubelet.cri.v1.PodSandboxConfig;
 import io.kubej.kubelet.status.PodStatusGenerator;
 import io.kubej.testcluster.Ports;
@@ -54,7 +53,7 @@ class KubeGenericRuntimeManagerIT {
     static void stopNode() {
         try {
             if (cri != null) {
-                manager.runningPodUids().keySet().forEach(uid -> manager.killPod(manager.podRuntimeState(uid), 0));
+                manager.getPods().forEach(p -> manager.killPod(manager.getPodStatus(p.uid()), 0));
                 cri.close();
             }
         } finally {
@@ -86,7 +85,7 @@ class KubeGenericRuntimeManagerIT {
     @Test
     void podSandboxGetsAnIpFromThePodCidr() {
         Pod pod = sshsrvPod("Always");
-        PodSandboxConfig config = manager.sandboxConfig(pod, 0);
+        PodSandboxConfig config = manager.sandboxConfigs().sandboxConfig(pod, 0);
         String id = cri.runPodSandbox(config);
         try {
             String ip = cri.podSandboxStatus(id).getNetwork().getIp();
@@ -103,7 +102,7 @@ class KubeGenericRuntimeManagerIT {
     @Test
     void imagesArePulledThroughTheLocalRegistryMirror() {
         Pod pod = sshsrvPod("Always");
-        String ref = cri.pullImage("docker.io/library/sshsrv:v1", manager.sandboxConfig(pod, 0));
+        String ref = cri.pullImage("docker.io/library/sshsrv:v1", manager.sandboxConfigs().sandboxConfig(pod, 0));
         assertThat(ref).startsWith("sha256:");
         assertThat(cri.imageStatus("sshsrv:v1")).isNotNull();
     }
@@ -112,10 +111,10 @@ class KubeGenericRuntimeManagerIT {
     void syncPodRunsTheContainersAndTheirPortAnswersOnThePodIp() throws Exception {
         Pod pod = sshsrvPod("Always");
         manager.syncPod(pod);
-        PodRuntimeState state = manager.podRuntimeState(pod.getMetadata().getUid());
+        io.kubej.kubelet.container.PodStatus state = manager.getPodStatus(pod.getMetadata().getUid());
         assertThat(state.readySandbox()).isPresent();
-        assertThat(state.latest("sshsrv")).hasValueSatisfying(c -> assertThat(c.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING));
-        String ip = state.readySandbox().get().getNetwork().getIp();
+        assertThat(state.latest("sshsrv")).hasValueSatisfying(c -> assertThat(c.running()).isTrue());
+        String ip = state.readySandbox().get().ip();
         await().atMost(Duration.ofSeconds(20)).until(() -> sshBanner(ip).startsWith("SSH-2.0-dropbear"));
 
         var status = PodStatusGenerator.generate(pod, state, "127.0.0.1", manager::waitingReason);
@@ -131,10 +130,10 @@ class KubeGenericRuntimeManagerIT {
 
         // a second sync with nothing changed does nothing
         manager.syncPod(pod);
-        assertThat(manager.podRuntimeState(pod.getMetadata().getUid()).containers()).hasSize(1);
+        assertThat(manager.getPodStatus(pod.getMetadata().getUid()).containers()).hasSize(1);
 
-        manager.killPod(manager.podRuntimeState(pod.getMetadata().getUid()), 2);
-        PodRuntimeState after = manager.podRuntimeState(pod.getMetadata().getUid());
+        manager.killPod(manager.getPodStatus(pod.getMetadata().getUid()), 2);
+        io.kubej.kubelet.container.PodStatus after = manager.getPodStatus(pod.getMetadata().getUid());
         assertThat(after.sandboxes()).isEmpty();
         assertThat(after.containers()).isEmpty();
     }
@@ -146,17 +145,17 @@ class KubeGenericRuntimeManagerIT {
         manager.syncPod(pod);
         String uid = pod.getMetadata().getUid();
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                manager.podRuntimeState(uid).latest("sshsrv").map(c -> c.getState() == ContainerState.CONTAINER_EXITED).orElse(false));
-        var exited = PodStatusGenerator.generate(pod, manager.podRuntimeState(uid), "127.0.0.1", manager::waitingReason);
+                manager.getPodStatus(uid).latest("sshsrv").map(c -> c.exited()).orElse(false));
+        var exited = PodStatusGenerator.generate(pod, manager.getPodStatus(uid), "127.0.0.1", manager::waitingReason);
         assertThat(exited.getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isEqualTo(3);
 
         manager.syncPod(pod);
-        assertThat(manager.podRuntimeState(uid).restartCount("sshsrv")).isEqualTo(1);
+        assertThat(manager.getPodStatus(uid).restartCount("sshsrv")).isEqualTo(1);
         // The restarted container exits at once; containerd may still call it running for a
         // moment after StopContainer. The pod worker retries a failed kill, and so does this.
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
-            manager.killPod(manager.podRuntimeState(uid), 0);
-            assertThat(manager.podRuntimeState(uid).containers()).isEmpty();
+            manager.killPod(manager.getPodStatus(uid), 0);
+            assertThat(manager.getPodStatus(uid).containers()).isEmpty();
         });
     }
 
@@ -168,24 +167,24 @@ class KubeGenericRuntimeManagerIT {
         try {
             // the sandbox dies (StopPodSandbox takes its container with it): the next sync kills
             // the pod's remains and recreates the sandbox; the first restart is immediate
-            cri.stopPodSandbox(manager.podRuntimeState(uid).readySandbox().orElseThrow().getId());
+            cri.stopPodSandbox(manager.getPodStatus(uid).readySandbox().orElseThrow().id());
             assertThat(manager.syncPod(pod)).isNull();
-            assertThat(manager.podRuntimeState(uid).latest("sshsrv"))
-                    .hasValueSatisfying(c -> assertThat(c.getState()).isEqualTo(ContainerState.CONTAINER_RUNNING));
+            assertThat(manager.getPodStatus(uid).latest("sshsrv"))
+                    .hasValueSatisfying(c -> assertThat(c.running()).isTrue());
 
             // it dies again: the recreation must not have reset the back-off, so the container waits
-            cri.stopPodSandbox(manager.podRuntimeState(uid).readySandbox().orElseThrow().getId());
+            cri.stopPodSandbox(manager.getPodStatus(uid).readySandbox().orElseThrow().id());
             Duration retry = manager.syncPod(pod);
             assertThat(retry).isNotNull().isPositive();
             assertThat(manager.inBackoff(uid, "sshsrv")).isTrue();
             assertThat(manager.waitingReason(uid, "sshsrv")).startsWith("CrashLoopBackOff");
-            assertThat(manager.podRuntimeState(uid).containers()).isEmpty();
+            assertThat(manager.getPodStatus(uid).containers()).isEmpty();
             // nor does a sync before the back-off ends (any pod event) start it, though no dead
             // instance is left to show that it crashed
             assertThat(manager.syncPod(pod)).isNotNull();
-            assertThat(manager.podRuntimeState(uid).containers()).isEmpty();
+            assertThat(manager.getPodStatus(uid).containers()).isEmpty();
         } finally {
-            manager.killPod(manager.podRuntimeState(uid), 0);
+            manager.killPod(manager.getPodStatus(uid), 0);
             manager.forgetPod(uid);
         }
         // a pod gone for good forgets its back-off
@@ -193,16 +192,26 @@ class KubeGenericRuntimeManagerIT {
     }
 
     @Test
-    void imageMissingFromTheRegistryIsReportedAsErrImagePull() throws Exception {
+    void imageMissingFromTheRegistryIsErrImagePullThenImagePullBackOff() throws Exception {
         Pod pod = new PodBuilder(sshsrvPod("Always")).editSpec().editFirstContainer()
                 .withImage("no-such-image:v9").endContainer().endSpec().build();
         Duration retry = manager.syncPod(pod);
         assertThat(retry).isNotNull();
-        var status = PodStatusGenerator.generate(pod, manager.podRuntimeState(pod.getMetadata().getUid()), "127.0.0.1",
+        var status = PodStatusGenerator.generate(pod, manager.getPodStatus(pod.getMetadata().getUid()), "127.0.0.1",
                 manager::waitingReason);
         assertThat(status.getPhase()).isEqualTo("Pending");
         assertThat(status.getContainerStatuses().get(0).getState().getWaiting().getReason()).isEqualTo("ErrImagePull");
-        manager.killPod(manager.podRuntimeState(pod.getMetadata().getUid()), 0);
+
+        // the next sync comes within the pull back-off (10 s): no pull, ImagePullBackOff
+        Duration again = manager.syncPod(pod);
+        assertThat(again).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(10));
+        var backingOff = PodStatusGenerator.generate(pod, manager.getPodStatus(pod.getMetadata().getUid()), "127.0.0.1",
+                manager::waitingReason);
+        assertThat(backingOff.getContainerStatuses().get(0).getState().getWaiting().getReason()).isEqualTo("ImagePullBackOff");
+        assertThat(backingOff.getContainerStatuses().get(0).getState().getWaiting().getMessage())
+                .isEqualTo("Back-off pulling image \"no-such-image:v9\"");
+        manager.killPod(manager.getPodStatus(pod.getMetadata().getUid()), 0);
+        manager.forgetPod(pod.getMetadata().getUid());
     }
 
     @Test
@@ -210,7 +219,7 @@ class KubeGenericRuntimeManagerIT {
         Pod pod = sshsrvPod("Always");
         manager.syncPod(pod);
         String uid = pod.getMetadata().getUid();
-        PodRuntimeState state = manager.podRuntimeState(uid);
+        io.kubej.kubelet.container.PodStatus state = manager.getPodStatus(uid);
         long start = System.nanoTime();
         // a 30 s grace period, as kubectl delete gives by default: SIGTERM must end it long before
         manager.killPod(state, 30);

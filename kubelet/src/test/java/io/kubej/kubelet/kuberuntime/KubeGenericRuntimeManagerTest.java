@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.kubej.kubelet.cri.v1.ContainerMetadata;
-import io.kubej.kubelet.cri.v1.ContainerState;
-import io.kubej.kubelet.cri.v1.ContainerStatus;
-import io.kubej.kubelet.cri.v1.PodSandboxState;
-import io.kubej.kubelet.cri.v1.PodSandboxStatus;
+import io.kubej.kubelet.container.ContainerStatus;
+import io.kubej.kubelet.container.PodStatus;
+import io.kubej.kubelet.container.SandboxStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,18 +22,17 @@ class KubeGenericRuntimeManagerTest {
         return b.build();
     }
 
-    static PodSandboxStatus sandbox(String id, PodSandboxState state, long created) {
-        return PodSandboxStatus.newBuilder().setId(id).setState(state).setCreatedAt(created).build();
+    static SandboxStatus sandbox(String id, boolean ready, long created) {
+        return new SandboxStatus(id, ready, "10.200.0.2", created, 0);
     }
 
-    static ContainerStatus container(String name, ContainerState state, int exitCode, long created) {
-        return ContainerStatus.newBuilder().setId(name + created).setMetadata(ContainerMetadata.newBuilder().setName(name))
-                .setState(state).setExitCode(exitCode).setCreatedAt(created).build();
+    static ContainerStatus container(String name, ContainerStatus.State state, int exitCode, long created) {
+        return new ContainerStatus(name + created, name, state, exitCode, "", "", created, 0, 0, "", 0);
     }
 
     @Test
     void newPodGetsASandboxAndAllItsContainers() {
-        PodActions a = KubeGenericRuntimeManager.computePodActions(pod("Always", "a", "b"), new PodRuntimeState("u1", List.of(), List.of()));
+        PodActions a = KubeGenericRuntimeManager.computePodActions(pod("Always", "a", "b"), new PodStatus("u1", List.of(), List.of()));
         assertThat(a.killPod()).isFalse();
         assertThat(a.createSandbox()).isTrue();
         assertThat(a.sandboxAttempt()).isZero();
@@ -44,15 +41,15 @@ class KubeGenericRuntimeManagerTest {
 
     @Test
     void runningPodNeedsNothing() {
-        PodActions a = KubeGenericRuntimeManager.computePodActions(pod("Always", "a"), new PodRuntimeState("u1",
-                List.of(sandbox("s1", PodSandboxState.SANDBOX_READY, 1)), List.of(container("a", ContainerState.CONTAINER_RUNNING, 0, 2))));
+        PodActions a = KubeGenericRuntimeManager.computePodActions(pod("Always", "a"), new PodStatus("u1",
+                List.of(sandbox("s1", true, 1)), List.of(container("a", ContainerStatus.State.RUNNING, 0, 2))));
         assertThat(a).isEqualTo(new PodActions(false, false, 0, List.of(), List.of()));
     }
 
     @Test
     void deadSandboxMeansKillPodAndANewSandboxWithTheNextAttempt() {
-        PodActions a = KubeGenericRuntimeManager.computePodActions(pod("Always", "a"), new PodRuntimeState("u1",
-                List.of(sandbox("s1", PodSandboxState.SANDBOX_NOTREADY, 1)), List.of(container("a", ContainerState.CONTAINER_EXITED, 137, 2))));
+        PodActions a = KubeGenericRuntimeManager.computePodActions(pod("Always", "a"), new PodStatus("u1",
+                List.of(sandbox("s1", false, 1)), List.of(container("a", ContainerStatus.State.EXITED, 137, 2))));
         assertThat(a.killPod()).isTrue();
         assertThat(a.createSandbox()).isTrue();
         assertThat(a.sandboxAttempt()).isEqualTo(1);
@@ -61,31 +58,31 @@ class KubeGenericRuntimeManagerTest {
 
     @Test
     void exitedContainerRestartsPerRestartPolicy() {
-        var ready = List.of(sandbox("s1", PodSandboxState.SANDBOX_READY, 1));
-        var failed = List.of(container("a", ContainerState.CONTAINER_EXITED, 1, 2));
-        var succeeded = List.of(container("a", ContainerState.CONTAINER_EXITED, 0, 2));
-        assertThat(KubeGenericRuntimeManager.computePodActions(pod("Always", "a"), new PodRuntimeState("u1", ready, succeeded))
+        var ready = List.of(sandbox("s1", true, 1));
+        var failed = List.of(container("a", ContainerStatus.State.EXITED, 1, 2));
+        var succeeded = List.of(container("a", ContainerStatus.State.EXITED, 0, 2));
+        assertThat(KubeGenericRuntimeManager.computePodActions(pod("Always", "a"), new PodStatus("u1", ready, succeeded))
                 .containersToStart()).containsExactly("a");
-        assertThat(KubeGenericRuntimeManager.computePodActions(pod("OnFailure", "a"), new PodRuntimeState("u1", ready, failed))
+        assertThat(KubeGenericRuntimeManager.computePodActions(pod("OnFailure", "a"), new PodStatus("u1", ready, failed))
                 .containersToStart()).containsExactly("a");
-        assertThat(KubeGenericRuntimeManager.computePodActions(pod("OnFailure", "a"), new PodRuntimeState("u1", ready, succeeded))
+        assertThat(KubeGenericRuntimeManager.computePodActions(pod("OnFailure", "a"), new PodStatus("u1", ready, succeeded))
                 .containersToStart()).isEmpty();
-        assertThat(KubeGenericRuntimeManager.computePodActions(pod("Never", "a"), new PodRuntimeState("u1", ready, failed))
+        assertThat(KubeGenericRuntimeManager.computePodActions(pod("Never", "a"), new PodStatus("u1", ready, failed))
                 .containersToStart()).isEmpty();
     }
 
     @Test
     void finishedNeverPodDoesNotGetANewSandbox() {
-        PodActions a = KubeGenericRuntimeManager.computePodActions(pod("Never", "a"), new PodRuntimeState("u1",
-                List.of(sandbox("s1", PodSandboxState.SANDBOX_NOTREADY, 1)), List.of(container("a", ContainerState.CONTAINER_EXITED, 0, 2))));
+        PodActions a = KubeGenericRuntimeManager.computePodActions(pod("Never", "a"), new PodStatus("u1",
+                List.of(sandbox("s1", false, 1)), List.of(container("a", ContainerStatus.State.EXITED, 0, 2))));
         assertThat(a.createSandbox()).isFalse();
         assertThat(a.containersToStart()).isEmpty();
     }
 
     @Test
     void newestContainerOfANameDecides() {
-        PodRuntimeState state = new PodRuntimeState("u1", List.of(sandbox("s1", PodSandboxState.SANDBOX_READY, 1)),
-                List.of(container("a", ContainerState.CONTAINER_EXITED, 1, 2), container("a", ContainerState.CONTAINER_RUNNING, 0, 3)));
+        PodStatus state = new PodStatus("u1", List.of(sandbox("s1", true, 1)),
+                List.of(container("a", ContainerStatus.State.EXITED, 1, 2), container("a", ContainerStatus.State.RUNNING, 0, 3)));
         assertThat(KubeGenericRuntimeManager.computePodActions(pod("Always", "a"), state).containersToStart()).isEmpty();
     }
 }

@@ -1,0 +1,2 @@
+/** Bound service-account tokens for pods (upstream pkg/kubelet/token). */
+package io.kubej.kubelet.token;
