@@ -180,7 +180,7 @@ public final class PodStart implements Callable<Integer> {
             List<PodSandboxConfig> sandboxes = new ArrayList<>();
             for (int i = 0; i < warmup + pods; i++) {
                 Pod pod = benchPod("cri-floor-" + i, "kubej-bench-cri", UUID.randomUUID().toString());
-                PodSandboxConfig sandbox = manager.sandboxConfig(pod, 0).toBuilder().removeLabels(Labels.MANAGED).build();
+                PodSandboxConfig sandbox = manager.sandboxConfigs().sandboxConfig(pod, 0).toBuilder().removeLabels(Labels.MANAGED).build();
                 Files.createDirectories(Path.of(sandbox.getLogDirectory()));
                 sandboxes.add(sandbox);
             }
