@@ -259,8 +259,8 @@ public final class DeploymentController extends KeyedController {
 
     /**
      * Sizes the ReplicaSets for spec.replicas. With one active ReplicaSet (or none) it simply
-     * gets spec.replicas; when the new one is saturated the old ones go to 0; otherwise
-     * {@link RollingUpdate#proportionalSizes}. Returns every ReplicaSet as it is now.
+     * gets spec.replicas; when the new one is saturated the old ones go to 0; otherwise, for a
+     * RollingUpdate, {@link RollingUpdate#proportionalSizes}. Returns every ReplicaSet as it is now.
      */
     private List<ReplicaSet> scale(Deployment d, ReplicaSet newRs, List<ReplicaSet> olds) {
         List<ReplicaSet> ordered = new ArrayList<>(olds);
@@ -276,17 +276,33 @@ public final class DeploymentController extends KeyedController {
             if (activeOrLatest != null) {
                 target.put(activeOrLatest.getMetadata().getName(), replicas);
             }
-        } else if (newRs != null && DeploymentSpecs.specReplicas(newRs) == replicas && DeploymentSpecs.availableReplicas(newRs) == replicas) {
+        } else if (saturated(d, newRs)) {
+            // the new ReplicaSet has everything (e.g. it adopted old ones): the old ones go
             olds.stream().filter(rs -> DeploymentSpecs.specReplicas(rs) > 0).forEach(rs -> target.put(rs.getMetadata().getName(), 0));
-        } else {
+        } else if (DeploymentSpecs.isRollingUpdate(d)) {
             target.putAll(RollingUpdate.proportionalSizes(d, active));
         }
+        // Recreate with old pods still going: the rollout itself sizes the new ReplicaSet once they are gone
         List<ReplicaSet> result = new ArrayList<>();
         for (ReplicaSet rs : ordered) {
             Integer size = target.get(rs.getMetadata().getName());
             result.add(size == null ? rs : scaleReplicaSet(d, rs, size));
         }
         return result;
+    }
+
+    /**
+     * The new ReplicaSet runs all the Deployment wants, sized for its current replicas, all of
+     * them available (upstream: deploymentutil.IsSaturated).
+     */
+    static boolean saturated(Deployment d, ReplicaSet newRs) {
+        if (newRs == null) {
+            return false;
+        }
+        int replicas = DeploymentSpecs.replicas(d);
+        Integer desired = DeploymentSpecs.intAnnotation(newRs, DeploymentSpecs.DESIRED_REPLICAS);
+        return DeploymentSpecs.specReplicas(newRs) == replicas && desired != null && desired == replicas
+                && DeploymentSpecs.availableReplicas(newRs) == replicas;
     }
 
     private record NewAndOld(Deployment deployment, ReplicaSet newRs, List<ReplicaSet> olds) {
@@ -429,7 +445,7 @@ public final class DeploymentController extends KeyedController {
     }
 
     private static int maxReplicas(Deployment d) {
-        return DeploymentSpecs.replicas(d) + (DeploymentSpecs.isRollingUpdate(d) ? RollingUpdate.fenceposts(d).maxSurge() : 0);
+        return DeploymentSpecs.replicas(d) + RollingUpdate.maxSurge(d);
     }
 
     /** The Deployment carries its new ReplicaSet's revision, as upstream's SetDeploymentRevision. */

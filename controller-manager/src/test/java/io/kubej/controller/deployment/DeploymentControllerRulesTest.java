@@ -46,4 +46,14 @@ class DeploymentControllerRulesTest {
         assertThat(ref.getController()).isTrue();
         assertThat(ref.getBlockOwnerDeletion()).isTrue();
     }
+
+    @Test
+    void aNewReplicaSetIsSaturatedWhenSizedForAndRunningAllReplicasAvailable() {
+        Deployment d = rolling(3, "1", "0");
+        assertThat(DeploymentController.saturated(d, sizedFor(rs("web-new", 3, 3, 1, 2), 3))).isTrue();
+        assertThat(DeploymentController.saturated(d, sizedFor(rs("web-new", 3, 2, 1, 2), 3))).as("one not available").isFalse();
+        assertThat(DeploymentController.saturated(d, sizedFor(rs("web-new", 3, 3, 1, 2), 2))).as("sized for 2").isFalse();
+        assertThat(DeploymentController.saturated(d, rs("web-new", 3, 3, 1, 2))).as("no annotation").isFalse();
+        assertThat(DeploymentController.saturated(d, null)).isFalse();
+    }
 }
