@@ -344,7 +344,7 @@ public final class DeploymentController extends KeyedController {
         d = setDeploymentRevision(d, Revisions.of(created));
         DeploymentStatus status = statusWithConditions(d);
         if (DeploymentSpecs.progressDeadlineSeconds(d) != null) {
-            DeploymentStatuses.remove(status, DeploymentStatuses.PROGRESSING);
+            // as upstream's SetDeploymentCondition: still True, the transition time stays
             DeploymentStatuses.set(status, DeploymentStatuses.condition(DeploymentStatuses.PROGRESSING, "True",
                     DeploymentStatuses.NEW_RS_CREATED, "Created new replica set \"" + created.getMetadata().getName() + "\"", Instant.now()));
             d = updateStatus(d, status);
