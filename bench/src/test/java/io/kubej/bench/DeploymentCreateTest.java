@@ -22,5 +22,8 @@ class DeploymentCreateTest {
         assertThat(r.rawSequential().opsPerSecond()).isPositive();
         assertThat(r.allCreated()).isPositive().isLessThanOrEqualTo(r.available());
         assertThat(r.ratio()).isPositive();
+        assertThat(r.rawServerMillis()).isPositive();
+        assertThat(r.deploymentServerMillis()).isPositive();
+        assertThat(r.deploymentRequests()).as("at least a create and a status update per pod").isGreaterThanOrEqualTo(40);
     }
 }
