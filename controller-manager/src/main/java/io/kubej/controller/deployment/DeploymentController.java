@@ -267,14 +267,32 @@ public final class DeploymentController extends KeyedController {
         if (newRs != null) {
             ordered.add(newRs); // newest last
         }
+        Map<String, Integer> target = scaleTargets(d, newRs, olds);
+        List<ReplicaSet> result = new ArrayList<>();
+        for (ReplicaSet rs : ordered) {
+            Integer size = target.get(rs.getMetadata().getName());
+            result.add(size == null ? rs : scaleReplicaSet(d, rs, size));
+        }
+        return result;
+    }
+
+    /**
+     * The sizes {@link #scale} gives, by name, for the ReplicaSets it resizes (upstream: the
+     * controller's scale in sync.go). {@code olds} are ordered oldest first.
+     */
+    static Map<String, Integer> scaleTargets(Deployment d, ReplicaSet newRs, List<ReplicaSet> olds) {
+        List<ReplicaSet> ordered = new ArrayList<>(olds);
+        if (newRs != null) {
+            ordered.add(newRs);
+        }
         List<ReplicaSet> active = ordered.stream().filter(rs -> DeploymentSpecs.specReplicas(rs) > 0).toList();
         Map<String, Integer> target = new HashMap<>();
-        int replicas = DeploymentSpecs.replicas(d);
         if (active.size() <= 1) {
+            // the one active ReplicaSet, or with none the new one, else the newest, gets every replica
             ReplicaSet activeOrLatest = !active.isEmpty() ? active.get(0)
                     : newRs != null ? newRs : ordered.isEmpty() ? null : ordered.get(ordered.size() - 1);
             if (activeOrLatest != null) {
-                target.put(activeOrLatest.getMetadata().getName(), replicas);
+                target.put(activeOrLatest.getMetadata().getName(), DeploymentSpecs.replicas(d));
             }
         } else if (saturated(d, newRs)) {
             // the new ReplicaSet has everything (e.g. it adopted old ones): the old ones go
@@ -283,12 +301,7 @@ public final class DeploymentController extends KeyedController {
             target.putAll(RollingUpdate.proportionalSizes(d, active));
         }
         // Recreate with old pods still going: the rollout itself sizes the new ReplicaSet once they are gone
-        List<ReplicaSet> result = new ArrayList<>();
-        for (ReplicaSet rs : ordered) {
-            Integer size = target.get(rs.getMetadata().getName());
-            result.add(size == null ? rs : scaleReplicaSet(d, rs, size));
-        }
-        return result;
+        return target;
     }
 
     /**
@@ -606,24 +619,12 @@ public final class DeploymentController extends KeyedController {
      * DeploymentResumed until the next step. A timed-out Deployment keeps its condition.
      */
     private Deployment checkPausedConditions(Deployment d) {
-        if (DeploymentSpecs.progressDeadlineSeconds(d) == null) {
+        DeploymentCondition c = DeploymentStatuses.pausedCondition(d, Instant.now());
+        if (c == null) {
             return d;
         }
         DeploymentStatus status = statusWithConditions(d);
-        DeploymentCondition c = DeploymentStatuses.get(status, DeploymentStatuses.PROGRESSING);
-        if (c != null && DeploymentStatuses.TIMED_OUT.equals(c.getReason())) {
-            return d;
-        }
-        boolean pausedCondition = c != null && DeploymentStatuses.PAUSED.equals(c.getReason());
-        if (DeploymentSpecs.paused(d) && !pausedCondition) {
-            DeploymentStatuses.set(status, DeploymentStatuses.condition(DeploymentStatuses.PROGRESSING, "Unknown",
-                    DeploymentStatuses.PAUSED, "Deployment is paused", Instant.now()));
-        } else if (!DeploymentSpecs.paused(d) && pausedCondition) {
-            DeploymentStatuses.set(status, DeploymentStatuses.condition(DeploymentStatuses.PROGRESSING, "Unknown",
-                    DeploymentStatuses.RESUMED, "Deployment is resumed", Instant.now()));
-        } else {
-            return d;
-        }
+        DeploymentStatuses.set(status, c);
         return updateStatus(d, status);
     }
 

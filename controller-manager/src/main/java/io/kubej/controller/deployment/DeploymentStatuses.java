@@ -143,6 +143,30 @@ public final class DeploymentStatuses {
     }
 
     /**
+     * The Progressing condition a pause or resume calls for, or null (upstream:
+     * checkPausedConditions): paused, Unknown/DeploymentPaused, so no deadline runs; resumed,
+     * Unknown/DeploymentResumed until the rollout moves again. Only with a progress deadline; a
+     * Deployment that has timed out keeps that condition.
+     */
+    public static DeploymentCondition pausedCondition(Deployment d, Instant now) {
+        if (DeploymentSpecs.progressDeadlineSeconds(d) == null) {
+            return null;
+        }
+        DeploymentCondition c = d.getStatus() == null ? null : get(d.getStatus(), PROGRESSING);
+        if (c != null && TIMED_OUT.equals(c.getReason())) {
+            return null;
+        }
+        boolean pausedCondition = c != null && PAUSED.equals(c.getReason());
+        if (DeploymentSpecs.paused(d) && !pausedCondition) {
+            return condition(PROGRESSING, "Unknown", PAUSED, "Deployment is paused", now);
+        }
+        if (!DeploymentSpecs.paused(d) && pausedCondition) {
+            return condition(PROGRESSING, "Unknown", RESUMED, "Deployment is resumed", now);
+        }
+        return null;
+    }
+
+    /**
      * Complete: every wanted pod runs the current template and is available, and no old
      * pods are left (upstream: DeploymentComplete).
      */
