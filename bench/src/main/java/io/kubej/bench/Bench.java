@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kubej-bench", mixinStandardHelpOptions = true,
         description = "kubej's benchmarks, each beside its raw floor measured in the same run.",
-        subcommands = {ApiServerWrites.class, ApiServerReads.class, PodStart.class, Authorization.class})
+        subcommands = {ApiServerWrites.class, ApiServerReads.class, PodStart.class, Authorization.class, DeploymentCreate.class})
 public final class Bench {
 
     public static void main(String[] args) {

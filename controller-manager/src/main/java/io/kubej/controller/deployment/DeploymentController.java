@@ -259,34 +259,63 @@ public final class DeploymentController extends KeyedController {
 
     /**
      * Sizes the ReplicaSets for spec.replicas. With one active ReplicaSet (or none) it simply
-     * gets spec.replicas; when the new one is saturated the old ones go to 0; otherwise
-     * {@link RollingUpdate#proportionalSizes}. Returns every ReplicaSet as it is now.
+     * gets spec.replicas; when the new one is saturated the old ones go to 0; otherwise, for a
+     * RollingUpdate, {@link RollingUpdate#proportionalSizes}. Returns every ReplicaSet as it is now.
      */
     private List<ReplicaSet> scale(Deployment d, ReplicaSet newRs, List<ReplicaSet> olds) {
         List<ReplicaSet> ordered = new ArrayList<>(olds);
         if (newRs != null) {
             ordered.add(newRs); // newest last
         }
-        List<ReplicaSet> active = ordered.stream().filter(rs -> DeploymentSpecs.specReplicas(rs) > 0).toList();
-        Map<String, Integer> target = new HashMap<>();
-        int replicas = DeploymentSpecs.replicas(d);
-        if (active.size() <= 1) {
-            ReplicaSet activeOrLatest = !active.isEmpty() ? active.get(0)
-                    : newRs != null ? newRs : ordered.isEmpty() ? null : ordered.get(ordered.size() - 1);
-            if (activeOrLatest != null) {
-                target.put(activeOrLatest.getMetadata().getName(), replicas);
-            }
-        } else if (newRs != null && DeploymentSpecs.specReplicas(newRs) == replicas && DeploymentSpecs.availableReplicas(newRs) == replicas) {
-            olds.stream().filter(rs -> DeploymentSpecs.specReplicas(rs) > 0).forEach(rs -> target.put(rs.getMetadata().getName(), 0));
-        } else {
-            target.putAll(RollingUpdate.proportionalSizes(d, active));
-        }
+        Map<String, Integer> target = scaleTargets(d, newRs, olds);
         List<ReplicaSet> result = new ArrayList<>();
         for (ReplicaSet rs : ordered) {
             Integer size = target.get(rs.getMetadata().getName());
             result.add(size == null ? rs : scaleReplicaSet(d, rs, size));
         }
         return result;
+    }
+
+    /**
+     * The sizes {@link #scale} gives, by name, for the ReplicaSets it resizes (upstream: the
+     * controller's scale in sync.go). {@code olds} are ordered oldest first.
+     */
+    static Map<String, Integer> scaleTargets(Deployment d, ReplicaSet newRs, List<ReplicaSet> olds) {
+        List<ReplicaSet> ordered = new ArrayList<>(olds);
+        if (newRs != null) {
+            ordered.add(newRs);
+        }
+        List<ReplicaSet> active = ordered.stream().filter(rs -> DeploymentSpecs.specReplicas(rs) > 0).toList();
+        Map<String, Integer> target = new HashMap<>();
+        if (active.size() <= 1) {
+            // the one active ReplicaSet, or with none the new one, else the newest, gets every replica
+            ReplicaSet activeOrLatest = !active.isEmpty() ? active.get(0)
+                    : newRs != null ? newRs : ordered.isEmpty() ? null : ordered.get(ordered.size() - 1);
+            if (activeOrLatest != null) {
+                target.put(activeOrLatest.getMetadata().getName(), DeploymentSpecs.replicas(d));
+            }
+        } else if (saturated(d, newRs)) {
+            // the new ReplicaSet has everything (e.g. it adopted old ones): the old ones go
+            olds.stream().filter(rs -> DeploymentSpecs.specReplicas(rs) > 0).forEach(rs -> target.put(rs.getMetadata().getName(), 0));
+        } else if (DeploymentSpecs.isRollingUpdate(d)) {
+            target.putAll(RollingUpdate.proportionalSizes(d, active));
+        }
+        // Recreate with old pods still going: the rollout itself sizes the new ReplicaSet once they are gone
+        return target;
+    }
+
+    /**
+     * The new ReplicaSet runs all the Deployment wants, sized for its current replicas, all of
+     * them available (upstream: deploymentutil.IsSaturated).
+     */
+    static boolean saturated(Deployment d, ReplicaSet newRs) {
+        if (newRs == null) {
+            return false;
+        }
+        int replicas = DeploymentSpecs.replicas(d);
+        Integer desired = DeploymentSpecs.intAnnotation(newRs, DeploymentSpecs.DESIRED_REPLICAS);
+        return DeploymentSpecs.specReplicas(newRs) == replicas && desired != null && desired == replicas
+                && DeploymentSpecs.availableReplicas(newRs) == replicas;
     }
 
     private record NewAndOld(Deployment deployment, ReplicaSet newRs, List<ReplicaSet> olds) {
@@ -328,7 +357,7 @@ public final class DeploymentController extends KeyedController {
         d = setDeploymentRevision(d, Revisions.of(created));
         DeploymentStatus status = statusWithConditions(d);
         if (DeploymentSpecs.progressDeadlineSeconds(d) != null) {
-            DeploymentStatuses.remove(status, DeploymentStatuses.PROGRESSING);
+            // as upstream's SetDeploymentCondition: still True, the transition time stays
             DeploymentStatuses.set(status, DeploymentStatuses.condition(DeploymentStatuses.PROGRESSING, "True",
                     DeploymentStatuses.NEW_RS_CREATED, "Created new replica set \"" + created.getMetadata().getName() + "\"", Instant.now()));
             d = updateStatus(d, status);
@@ -429,7 +458,7 @@ public final class DeploymentController extends KeyedController {
     }
 
     private static int maxReplicas(Deployment d) {
-        return DeploymentSpecs.replicas(d) + (DeploymentSpecs.isRollingUpdate(d) ? RollingUpdate.fenceposts(d).maxSurge() : 0);
+        return DeploymentSpecs.replicas(d) + RollingUpdate.maxSurge(d);
     }
 
     /** The Deployment carries its new ReplicaSet's revision, as upstream's SetDeploymentRevision. */
@@ -590,24 +619,12 @@ public final class DeploymentController extends KeyedController {
      * DeploymentResumed until the next step. A timed-out Deployment keeps its condition.
      */
     private Deployment checkPausedConditions(Deployment d) {
-        if (DeploymentSpecs.progressDeadlineSeconds(d) == null) {
+        DeploymentCondition c = DeploymentStatuses.pausedCondition(d, Instant.now());
+        if (c == null) {
             return d;
         }
         DeploymentStatus status = statusWithConditions(d);
-        DeploymentCondition c = DeploymentStatuses.get(status, DeploymentStatuses.PROGRESSING);
-        if (c != null && DeploymentStatuses.TIMED_OUT.equals(c.getReason())) {
-            return d;
-        }
-        boolean pausedCondition = c != null && DeploymentStatuses.PAUSED.equals(c.getReason());
-        if (DeploymentSpecs.paused(d) && !pausedCondition) {
-            DeploymentStatuses.set(status, DeploymentStatuses.condition(DeploymentStatuses.PROGRESSING, "Unknown",
-                    DeploymentStatuses.PAUSED, "Deployment is paused", Instant.now()));
-        } else if (!DeploymentSpecs.paused(d) && pausedCondition) {
-            DeploymentStatuses.set(status, DeploymentStatuses.condition(DeploymentStatuses.PROGRESSING, "Unknown",
-                    DeploymentStatuses.RESUMED, "Deployment is resumed", Instant.now()));
-        } else {
-            return d;
-        }
+        DeploymentStatuses.set(status, c);
         return updateStatus(d, status);
     }
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubej.controller.PodUtil;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.Objects;
  *       FoundNewReplicaSet, ReplicaSetUpdated), True with NewReplicaSetAvailable once complete,
  *       False with ProgressDeadlineExceeded when nothing moved for
  *       {@code spec.progressDeadlineSeconds}; Unknown while paused.</li>
+ *   <li>{@code ReplicaFailure}: copied from a ReplicaSet that could not create or delete pods.</li>
  * </ul>
  * {@code kubectl rollout status} waits on these numbers and fails on ProgressDeadlineExceeded.
  */
@@ -43,6 +45,7 @@ public final class DeploymentStatuses {
     public static final String TIMED_OUT = "ProgressDeadlineExceeded";
     public static final String PAUSED = "DeploymentPaused";
     public static final String RESUMED = "DeploymentResumed";
+    public static final String REPLICA_FAILURE = "ReplicaFailure";
 
     private DeploymentStatuses() {
     }
@@ -77,13 +80,51 @@ public final class DeploymentStatuses {
         DeploymentStatus status = calculate(d, all, newRs, now);
         if (DeploymentSpecs.progressDeadlineSeconds(d) == null) {
             remove(status, PROGRESSING);
-            return status;
+        } else {
+            judgeProgress(d, status, newRs, now);
         }
+        DeploymentCondition failure = replicaFailure(all, newRs);
+        if (failure != null) {
+            set(status, failure);
+        } else {
+            remove(status, REPLICA_FAILURE);
+        }
+        return status;
+    }
+
+    /**
+     * A ReplicaSet's ReplicaFailure condition (pods it could not create or delete, e.g. refused
+     * by a quota) shown on the Deployment, the new ReplicaSet's first (upstream:
+     * getReplicaFailures and ReplicaSetToDeploymentCondition), or null.
+     */
+    static DeploymentCondition replicaFailure(List<ReplicaSet> all, ReplicaSet newRs) {
+        List<ReplicaSet> order = new ArrayList<>();
+        if (newRs != null) {
+            order.add(newRs);
+        }
+        order.addAll(all);
+        for (ReplicaSet rs : order) {
+            if (rs.getStatus() == null || rs.getStatus().getConditions() == null) {
+                continue;
+            }
+            for (ReplicaSetCondition c : rs.getStatus().getConditions()) {
+                if (REPLICA_FAILURE.equals(c.getType())) {
+                    return new DeploymentConditionBuilder().withType(REPLICA_FAILURE).withStatus(c.getStatus())
+                            .withReason(c.getReason()).withMessage(c.getMessage())
+                            .withLastUpdateTime(c.getLastTransitionTime()).withLastTransitionTime(c.getLastTransitionTime()).build();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The Progressing condition for a Deployment with a progress deadline (upstream: syncRolloutStatus). */
+    private static void judgeProgress(Deployment d, DeploymentStatus status, ReplicaSet newRs, Instant now) {
         DeploymentCondition current = get(status, PROGRESSING);
         boolean alreadyComplete = Objects.equals(status.getReplicas(), status.getUpdatedReplicas())
                 && current != null && NEW_RS_AVAILABLE.equals(current.getReason());
         if (alreadyComplete) {
-            return status;
+            return;
         }
         String rsName = newRs == null ? "" : newRs.getMetadata().getName();
         if (complete(d, status)) {
@@ -99,7 +140,30 @@ public final class DeploymentStatuses {
         } else if (timedOut(d, status, now)) {
             set(status, condition(PROGRESSING, "False", TIMED_OUT, "ReplicaSet \"" + rsName + "\" has timed out progressing.", now));
         }
-        return status;
+    }
+
+    /**
+     * The Progressing condition a pause or resume calls for, or null (upstream:
+     * checkPausedConditions): paused, Unknown/DeploymentPaused, so no deadline runs; resumed,
+     * Unknown/DeploymentResumed until the rollout moves again. Only with a progress deadline; a
+     * Deployment that has timed out keeps that condition.
+     */
+    public static DeploymentCondition pausedCondition(Deployment d, Instant now) {
+        if (DeploymentSpecs.progressDeadlineSeconds(d) == null) {
+            return null;
+        }
+        DeploymentCondition c = d.getStatus() == null ? null : get(d.getStatus(), PROGRESSING);
+        if (c != null && TIMED_OUT.equals(c.getReason())) {
+            return null;
+        }
+        boolean pausedCondition = c != null && PAUSED.equals(c.getReason());
+        if (DeploymentSpecs.paused(d) && !pausedCondition) {
+            return condition(PROGRESSING, "Unknown", PAUSED, "Deployment is paused", now);
+        }
+        if (!DeploymentSpecs.paused(d) && pausedCondition) {
+            return condition(PROGRESSING, "Unknown", RESUMED, "Deployment is resumed", now);
+        }
+        return null;
     }
 
     /**
@@ -146,7 +210,7 @@ public final class DeploymentStatuses {
         Integer deadline = DeploymentSpecs.progressDeadlineSeconds(d);
         DeploymentCondition c = get(s, PROGRESSING);
         if (deadline == null || c == null || complete(d, s) || NEW_RS_AVAILABLE.equals(c.getReason())
-                || TIMED_OUT.equals(c.getReason()) || !"True".equals(c.getStatus())) {
+                || TIMED_OUT.equals(c.getReason()) || PAUSED.equals(c.getReason())) {
             return null;
         }
         Instant from = PodUtil.parseTime(c.getLastUpdateTime());

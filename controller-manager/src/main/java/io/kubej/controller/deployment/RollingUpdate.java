@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -153,30 +154,89 @@ public final class RollingUpdate {
     }
 
     /**
-     * The sizes after {@code spec.replicas} changed with several ReplicaSets active (a scale
-     * during a rollout). Upstream spreads the difference over the ReplicaSets in proportion to
-     * their sizes; kubej simplifies: growth goes to the newest ReplicaSet, shrinking takes from
-     * the oldest first. The total allowed is {@code replicas + maxSurge} (Recreate: no surge).
-     * {@code active} is ordered oldest first; the result has a size for each of them.
+     * maxSurge as the replica annotations and proportional scaling count it (upstream:
+     * deploymentutil.MaxSurge): 0 for Recreate.
+     */
+    public static int maxSurge(Deployment d) {
+        return DeploymentSpecs.isRollingUpdate(d) ? fenceposts(d).maxSurge() : 0;
+    }
+
+    /** Larger first; of equal size the newer first (upstream: ReplicaSetsBySizeNewer), for scaling up. */
+    static final Comparator<ReplicaSet> BY_SIZE_NEWER_FIRST = Comparator
+            .comparingInt((ReplicaSet rs) -> DeploymentSpecs.specReplicas(rs)).reversed()
+            .thenComparing(DeploymentSpecs.OLDEST_FIRST.reversed());
+
+    /** Larger first; of equal size the older first (upstream: ReplicaSetsBySizeOlder), for scaling down. */
+    static final Comparator<ReplicaSet> BY_SIZE_OLDER_FIRST = Comparator
+            .comparingInt((ReplicaSet rs) -> DeploymentSpecs.specReplicas(rs)).reversed()
+            .thenComparing(DeploymentSpecs.OLDEST_FIRST);
+
+    /**
+     * Proportional scaling (upstream: the RollingUpdate branch of the controller's scale in
+     * sync.go): {@code spec.replicas} changed while several ReplicaSets are active, so the pods
+     * to add or remove are shared among them in proportion to their sizes, the old ones keeping
+     * their share rather than the newest taking everything. The total becomes
+     * {@code replicas + maxSurge}. Each ReplicaSet's share is its size scaled by the new maximum
+     * over the maximum it was sized for ({@code deployment.kubernetes.io/max-replicas}), rounded,
+     * never more than what is left to hand out; what rounding leaves over goes to (or comes from)
+     * the largest ReplicaSet (newer first on the way up, older first on the way down).
+     * {@code active} holds the ReplicaSets with {@code spec.replicas > 0}; the result has a size
+     * for each of them.
      */
     public static Map<String, Integer> proportionalSizes(Deployment d, List<ReplicaSet> active) {
-        int allowed = DeploymentSpecs.replicas(d) + (DeploymentSpecs.isRollingUpdate(d) ? fenceposts(d).maxSurge() : 0);
+        int replicas = DeploymentSpecs.replicas(d);
+        int allowed = replicas > 0 ? replicas + maxSurge(d) : 0;
+        int toAdd = allowed - DeploymentSpecs.specReplicas(active);
+        List<ReplicaSet> ordered = new ArrayList<>(active);
+        ordered.sort(toAdd >= 0 ? BY_SIZE_NEWER_FIRST : BY_SIZE_OLDER_FIRST);
         Map<String, Integer> sizes = new LinkedHashMap<>();
-        active.forEach(rs -> sizes.put(rs.getMetadata().getName(), DeploymentSpecs.specReplicas(rs)));
-        int diff = allowed - DeploymentSpecs.specReplicas(active);
-        if (diff > 0 && !active.isEmpty()) {
-            String newest = active.get(active.size() - 1).getMetadata().getName();
-            sizes.merge(newest, diff, Integer::sum);
+        int added = 0;
+        for (ReplicaSet rs : ordered) {
+            int share = proportion(rs, d, toAdd, added);
+            sizes.put(rs.getMetadata().getName(), DeploymentSpecs.specReplicas(rs) + share);
+            added += share;
         }
-        for (ReplicaSet rs : active) {
-            if (diff >= 0) {
-                break;
-            }
-            String name = rs.getMetadata().getName();
-            int down = Math.min(sizes.get(name), -diff);
-            sizes.put(name, sizes.get(name) - down);
-            diff += down;
+        if (toAdd != 0 && !ordered.isEmpty()) {
+            String largest = ordered.get(0).getMetadata().getName();
+            sizes.put(largest, Math.max(0, sizes.get(largest) + toAdd - added));
         }
         return sizes;
+    }
+
+    /**
+     * One ReplicaSet's share of {@code toAdd}, {@code added} of it handed out already (upstream:
+     * GetReplicaSetProportion): its proportional change, capped by what is left in the direction
+     * of the scaling.
+     */
+    static int proportion(ReplicaSet rs, Deployment d, int toAdd, int added) {
+        if (DeploymentSpecs.specReplicas(rs) == 0 || toAdd == 0 || toAdd == added) {
+            return 0;
+        }
+        int fraction = fraction(rs, d);
+        int left = toAdd - added;
+        return toAdd > 0 ? Math.min(fraction, left) : Math.max(fraction, left);
+    }
+
+    /**
+     * The change that keeps this ReplicaSet's part of the whole (upstream: getReplicaSetFraction):
+     * {@code size * maxNow / maxBefore - size}, {@code maxBefore} from its max-replicas annotation
+     * (or, missing, the Deployment's status.replicas). Scaled to 0, a ReplicaSet loses everything.
+     */
+    static int fraction(ReplicaSet rs, Deployment d) {
+        int size = DeploymentSpecs.specReplicas(rs);
+        int replicas = DeploymentSpecs.replicas(d);
+        if (replicas == 0) {
+            return -size;
+        }
+        int maxNow = replicas + maxSurge(d);
+        Integer annotated = DeploymentSpecs.intAnnotation(rs, DeploymentSpecs.MAX_REPLICAS);
+        int maxBefore = annotated == null ? 0 : annotated;
+        if (maxBefore == 0) {
+            maxBefore = d.getStatus() == null || d.getStatus().getReplicas() == null ? 0 : d.getStatus().getReplicas();
+            if (maxBefore == 0) {
+                return 0; // nothing to be proportional to: the leftover step sizes the largest one
+            }
+        }
+        return (int) Math.round((double) size * maxNow / maxBefore) - size;
     }
 }

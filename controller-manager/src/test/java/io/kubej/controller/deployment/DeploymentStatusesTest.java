@@ -109,4 +109,41 @@ class DeploymentStatusesTest {
         ReplicaSet fresh = rs("web-new", 1, 1, 1, 1);
         assertThat(DeploymentStatuses.get(DeploymentStatuses.withProgress(d, List.of(fresh), fresh, NOW), "Progressing")).isNull();
     }
+
+    @Test
+    void aReplicaSetsReplicaFailureIsShownOnTheDeploymentAndGoesWithIt() {
+        Deployment d = rolling(3, "1", "0");
+        ReplicaSet old = rs("web-old", 1, 1, 0, 1);
+        ReplicaSet fresh = rs("web-new", 3, 0, 1, 2);
+        old.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.apps.ReplicaSetConditionBuilder()
+                .withType("ReplicaFailure").withStatus("True").withReason("FailedDelete").withMessage("old").build());
+        fresh.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.apps.ReplicaSetConditionBuilder()
+                .withType("ReplicaFailure").withStatus("True").withReason("FailedCreate")
+                .withMessage("pods \"web-new-x\" is forbidden: exceeded quota").withLastTransitionTime("2026-01-01T00:59:00Z").build());
+        DeploymentStatus s = DeploymentStatuses.withProgress(d, List.of(old, fresh), fresh, NOW);
+        // the new ReplicaSet's failure wins over an old one's
+        assertThat(DeploymentStatuses.get(s, "ReplicaFailure")).satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("FailedCreate");
+            assertThat(c.getMessage()).contains("exceeded quota");
+            assertThat(c.getLastUpdateTime()).isEqualTo("2026-01-01T00:59:00Z");
+        });
+        d.setStatus(s);
+        fresh.getStatus().getConditions().clear();
+        old.getStatus().getConditions().clear();
+        assertThat(DeploymentStatuses.get(DeploymentStatuses.withProgress(d, List.of(old, fresh), fresh, NOW), "ReplicaFailure")).isNull();
+    }
+
+    @Test
+    void aResumedDeploymentIsCheckedAgainForItsDeadlineButAPausedOneIsNot() {
+        Deployment d = rolling(3, "1", "0");
+        d.getSpec().setProgressDeadlineSeconds(30);
+        ReplicaSet fresh = rs("web-new", 1, 0, 1, 2);
+        DeploymentStatus s = DeploymentStatuses.calculate(d, List.of(fresh), fresh, NOW);
+        s.getConditions().add(DeploymentStatuses.condition("Progressing", "Unknown", "DeploymentResumed", "resumed", NOW.minusSeconds(10)));
+        assertThat(DeploymentStatuses.recheckAfter(d, s, NOW)).isEqualTo(Duration.ofSeconds(21));
+        s.getConditions().removeIf(c -> c.getType().equals("Progressing"));
+        s.getConditions().add(DeploymentStatuses.condition("Progressing", "Unknown", "DeploymentPaused", "paused", NOW.minusSeconds(10)));
+        assertThat(DeploymentStatuses.recheckAfter(d, s, NOW)).isNull();
+    }
 }

@@ -89,15 +89,62 @@ class RollingUpdateTest {
                 .containsExactly(Map.entry("web-1", 0));
     }
 
+    private static ReplicaSet sizedForMax(ReplicaSet rs, int maxReplicas) {
+        rs.getMetadata().getAnnotations().put(DeploymentSpecs.MAX_REPLICAS, Integer.toString(maxReplicas));
+        return rs;
+    }
+
+    /** The numbers of upstream's e2e "deployment should support proportional scaling". */
     @Test
-    void scaleDuringARolloutGrowsTheNewestAndShrinksTheOldest() {
+    void scalingUpMidRolloutSharesTheNewPodsInProportionToEachReplicaSetsSize() {
+        // 10 replicas, surge 3, unavailable 2, stuck on an image that never starts: 8 old + 5 new = 13
+        ReplicaSet old = sizedForMax(rs("web-old", 8, 8, 0, 1), 13);
+        ReplicaSet fresh = sizedForMax(rs("web-new", 5, 0, 1, 2), 13);
+        // scaled to 30: 33 allowed, 20 to add; 8 * 33/13 = 20.3 -> 20, 5 * 33/13 = 12.7 -> 13
+        assertThat(RollingUpdate.proportionalSizes(rolling(30, "3", "2"), List.of(old, fresh)))
+                .isEqualTo(Map.of("web-old", 20, "web-new", 13));
+    }
+
+    @Test
+    void scalingDownMidRolloutTakesFromEachReplicaSetInProportion() {
+        ReplicaSet old = sizedForMax(rs("web-old", 20, 20, 0, 1), 33);
+        ReplicaSet fresh = sizedForMax(rs("web-new", 13, 0, 1, 2), 33);
+        // back to 10: 13 allowed, 20 to remove; 20 * 13/33 = 7.9 -> 8 (-12), 13 * 13/33 = 5.1 -> 5 (-8)
+        assertThat(RollingUpdate.proportionalSizes(rolling(10, "3", "2"), List.of(old, fresh)))
+                .isEqualTo(Map.of("web-old", 8, "web-new", 5));
+        // to zero: everything goes
+        assertThat(RollingUpdate.proportionalSizes(rolling(0, "3", "2"), List.of(old, fresh)))
+                .isEqualTo(Map.of("web-old", 0, "web-new", 0));
+    }
+
+    @Test
+    void whatRoundingLeavesGoesToTheLargestReplicaSetNewerFirstWhenGrowing() {
+        // three of 1 each, sized for 3; to 4 replicas with no surge: 1 * 4/3 = 1.33 -> 1 each, 1 left over
+        ReplicaSet a = sizedForMax(rs("web-a", 1, 1, 0, 1), 3);
+        ReplicaSet b = sizedForMax(rs("web-b", 1, 1, 1, 2), 3);
+        ReplicaSet c = sizedForMax(rs("web-c", 1, 0, 2, 3), 3);
+        assertThat(RollingUpdate.proportionalSizes(rolling(4, "0", "1"), List.of(a, b, c)))
+                .isEqualTo(Map.of("web-a", 1, "web-b", 1, "web-c", 2));
+        // shrinking to 2: 1 * 2/3 = 0.67 -> 1 each, 1 too many: the oldest of the equals gives it up
+        assertThat(RollingUpdate.proportionalSizes(rolling(2, "0", "1"), List.of(a, b, c)))
+                .isEqualTo(Map.of("web-a", 0, "web-b", 1, "web-c", 1));
+    }
+
+    @Test
+    void withoutTheMaxReplicasAnnotationTheDeploymentsStatusReplicasIsTheBase() {
         ReplicaSet old = rs("web-old", 2, 2, 0, 1);
-        ReplicaSet fresh = rs("web-new", 2, 2, 1, 2);
-        // 4 -> 6 replicas, surge 2 (25% of 6 rounds up): 8 allowed, 4 wanted now
-        assertThat(RollingUpdate.proportionalSizes(rolling(6, "25%", "25%"), List.of(old, fresh)))
-                .isEqualTo(Map.of("web-old", 2, "web-new", 6));
-        // down to 2 replicas, surge 1: 3 allowed
-        assertThat(RollingUpdate.proportionalSizes(rolling(2, "1", "0"), List.of(old, fresh)))
-                .isEqualTo(Map.of("web-old", 1, "web-new", 2));
+        ReplicaSet fresh = rs("web-new", 2, 0, 1, 2);
+        Deployment d = rolling(8, "0", "1");
+        d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(4).build());
+        assertThat(RollingUpdate.proportionalSizes(d, List.of(old, fresh))).isEqualTo(Map.of("web-old", 4, "web-new", 4));
+        // nothing to go by: the leftover step gives all of it to the largest (the newer of equals)
+        d.setStatus(null);
+        assertThat(RollingUpdate.proportionalSizes(d, List.of(old, fresh))).isEqualTo(Map.of("web-old", 2, "web-new", 6));
+    }
+
+    @Test
+    void maxSurgeCountsForRollingUpdatesOnly() {
+        assertThat(RollingUpdate.maxSurge(rolling(10, "3", "2"))).isEqualTo(3);
+        assertThat(RollingUpdate.maxSurge(Fixtures.recreate(10))).isZero();
     }
 }
