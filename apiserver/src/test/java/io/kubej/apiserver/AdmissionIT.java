@@ -73,6 +73,34 @@ class AdmissionIT {
     }
 
     @Test
+    void concurrentCreatesUnderAQuotaAreEachChargedOnceAndNoneFailsWithAConflict() throws Exception {
+        String ns = namespaceWithDefaultAccount();
+        api.client.resourceQuotas().inNamespace(ns).resource(new ResourceQuotaBuilder().withNewMetadata().withName("ten-pods").endMetadata()
+                .withNewSpec().withHard(Map.of("pods", new Quantity("10"))).endSpec().build()).create();
+        java.util.List<java.util.concurrent.Future<?>> creates = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 12; i++) {
+                String name = "p" + i;
+                creates.add(pool.submit(() -> api.client.pods().inNamespace(ns).resource(pod(name)).create()));
+            }
+        }
+        int created = 0;
+        for (var f : creates) {
+            try {
+                f.get();
+                created++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // only the quota may refuse, never a conflict on the quota object itself
+                assertThat(e.getCause()).isInstanceOfSatisfying(KubernetesClientException.class,
+                        k -> assertThat(k.getCode()).isEqualTo(403));
+            }
+        }
+        assertThat(created).isEqualTo(10);
+        assertThat(api.client.resourceQuotas().inNamespace(ns).withName("ten-pods").get().getStatus().getUsed().get("pods").toString())
+                .isEqualTo("10");
+    }
+
+    @Test
     void computeQuotasNeedRequests() {
         String ns = namespaceWithDefaultAccount();
         // admitted before the quota existed, without requests: counted as zero, never a reason to refuse others

@@ -49,6 +49,18 @@ public final class PodControl {
                 .build();
     }
 
+    /**
+     * What went wrong, as a user should read it in an Event or a condition: the API server's
+     * Status message ({@code pods "x" is forbidden: exceeded quota: ...}), not the client's
+     * wrapping of the whole request.
+     */
+    public static String message(RuntimeException e) {
+        if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+            return k.getStatus().getMessage();
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     /** Creates a pod from {@code owner}'s template; returns the created pod. */
     public Pod createPod(PodTemplateSpec template, HasMetadata owner) {
         return createPod(podFromTemplate(template, owner), owner);
@@ -61,7 +73,7 @@ public final class PodControl {
             recorder.event(owner, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
             return created;
         } catch (KubernetesClientException e) {
-            recorder.event(owner, EventRecorder.WARNING, "FailedCreate", "Error creating: " + e.getMessage());
+            recorder.event(owner, EventRecorder.WARNING, "FailedCreate", "Error creating: " + message(e));
             throw e;
         }
     }
@@ -77,7 +89,7 @@ public final class PodControl {
             if (e.getCode() == 404) {
                 return;
             }
-            recorder.event(owner, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + e.getMessage());
+            recorder.event(owner, EventRecorder.WARNING, "FailedDelete", "Error deleting: " + message(e));
             throw e;
         }
     }

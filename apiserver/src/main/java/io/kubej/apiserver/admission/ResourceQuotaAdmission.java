@@ -3,6 +3,7 @@ package io.kubej.apiserver.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.kubej.apiserver.api.Json;
 import io.kubej.apiserver.api.StatusError;
 import io.kubej.apiserver.registry.Resource;
 import io.kubej.apiserver.registry.generic.ListOptions;
@@ -91,6 +92,8 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
                         + ", limited: " + String.join(",", limited));
             }
             ObjectNode next = quota.deepCopy();
+            // no precondition: a concurrent create's charge makes the store retry this, recounting
+            Json.metadata(next).remove("resourceVersion");
             ObjectNode status = next.putObject("status");
             status.set("hard", hard.deepCopy());
             ObjectNode usedNode = status.putObject("used");

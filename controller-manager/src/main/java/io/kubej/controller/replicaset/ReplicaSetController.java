@@ -280,7 +280,7 @@ public final class ReplicaSetController extends KeyedController {
                         deletePod(rs, victim);
                     } catch (RuntimeException e) {
                         expectations.deletionObserved(key, Keys.of(victim));
-                        errors.add(e.getMessage());
+                        errors.add(PodControl.message(e));
                     }
                 }));
             }

@@ -35,7 +35,7 @@ final class SlowStart {
                         call.run();
                         ok.incrementAndGet();
                     } catch (RuntimeException e) {
-                        error.compareAndSet(null, String.valueOf(e.getMessage()));
+                        error.compareAndSet(null, io.kubej.controller.PodControl.message(e));
                     }
                 }));
             }
