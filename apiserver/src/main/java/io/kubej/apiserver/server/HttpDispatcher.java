@@ -83,8 +83,21 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         executor.execute(() -> chain.accept(req, writer));
     }
 
+    /** The client's certificates, read once per connection: asking a session without any throws, which costs a stack trace. */
+    private static final io.netty.util.AttributeKey<List<X509Certificate>> PEER_CERTIFICATES =
+            io.netty.util.AttributeKey.valueOf("kubej.peerCertificates");
+
     /** What the client presented in the handshake; the authenticators decide whether it proves anything. */
     private static List<X509Certificate> peerCertificates(ChannelHandlerContext ctx) {
+        List<X509Certificate> known = ctx.channel().attr(PEER_CERTIFICATES).get();
+        if (known == null) {
+            known = readPeerCertificates(ctx);
+            ctx.channel().attr(PEER_CERTIFICATES).set(known);
+        }
+        return known;
+    }
+
+    private static List<X509Certificate> readPeerCertificates(ChannelHandlerContext ctx) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl == null) {
             return List.of();
@@ -96,7 +109,7 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
                     chain.add(x);
                 }
             }
-            return chain;
+            return List.copyOf(chain);
         } catch (SSLPeerUnverifiedException e) {
             return List.of();
         }
