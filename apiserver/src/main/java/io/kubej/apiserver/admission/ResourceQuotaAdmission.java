@@ -91,6 +91,9 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
                         + ", limited: " + String.join(",", limited));
             }
             ObjectNode next = quota.deepCopy();
+            // no resourceVersion precondition: a quota status written meanwhile (the quota controller's) is
+            // recounted on the fresh object instead of failing the user's create with a 409
+            ((ObjectNode) next.path("metadata")).remove("resourceVersion");
             ObjectNode status = next.putObject("status");
             status.set("hard", hard.deepCopy());
             ObjectNode usedNode = status.putObject("used");

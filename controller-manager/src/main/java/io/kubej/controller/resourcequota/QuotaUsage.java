@@ -163,23 +163,4 @@ public final class QuotaUsage {
         }
         return amount.stripTrailingZeros().toPlainString();
     }
-
-    /** Whether two statuses' amounts are the same quantities, however written ("0.5" and "500m"). */
-    static boolean sameAmounts(Map<String, String> a, Map<String, String> b) {
-        if (a == null || b == null || !a.keySet().equals(b.keySet())) {
-            return a == b || (a != null && b != null && a.isEmpty() && b.isEmpty());
-        }
-        for (var e : a.entrySet()) {
-            try {
-                if (Quantity.getAmountInBytes(new Quantity(e.getValue())).compareTo(Quantity.getAmountInBytes(new Quantity(b.get(e.getKey())))) != 0) {
-                    return false;
-                }
-            } catch (RuntimeException unparsable) {
-                if (!e.getValue().equals(b.get(e.getKey()))) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
 }

@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  * {@code --resource-quota-sync-period} (5m), which also catches kinds kubej has no informer for
  * ({@code count/deployments.apps} and the like, counted with a list when the quota is synced).
  * The API server's quota admission also charges {@code status.used} at each create; this
- * controller's numbers are what it converges on, and equal amounts are not rewritten.
+ * controller's numbers are what it converges on.
  */
 public final class ResourceQuotaController extends KeyedController {
     public static final String NAME = "resourcequota-controller";
@@ -179,7 +179,9 @@ public final class ResourceQuotaController extends KeyedController {
         }, Instant.now());
         Map<String, String> hardStrings = strings(hard);
         ResourceQuotaStatus old = quota.getStatus();
-        if (old != null && QuotaUsage.sameAmounts(strings(old.getHard()), hardStrings) && QuotaUsage.sameAmounts(strings(old.getUsed()), used)) {
+        // compared as written: the API server's quota admission writes plain numbers ("0.5"), which are rewritten once
+        // in the form kubectl users know ("500m")
+        if (old != null && strings(old.getHard()).equals(hardStrings) && strings(old.getUsed()).equals(used)) {
             return;
         }
         ResourceQuota next = Serialization.clone(quota);
