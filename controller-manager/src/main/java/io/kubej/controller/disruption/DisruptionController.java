@@ -154,10 +154,14 @@ public final class DisruptionController extends KeyedController {
         try {
             PdbStatuses.Result result = PdbStatuses.compute(pdb, selected, this::scaleOf, now);
             if (!result.unmanagedPods().isEmpty()) {
-                recorder.event(pdb, EventRecorder.NORMAL, "UnmanagedPods", "Pods selected by this PodDisruptionBudget were found to be "
-                        + "unmanaged " + result.unmanagedPods() + ". As a result, the status of the PDB cannot be calculated correctly, "
-                        + "which may result in undefined behavior. To account for these pods please set \".spec.minAvailable\" "
-                        + "field of the PDB to an integer value.");
+                log.debug("found unmanaged pods associated with PDB {}: {}", key, result.unmanagedPods());
+                recorder.event(pdb, EventRecorder.WARNING, "UnmanagedPods", "Pods selected by this PodDisruptionBudget (selector: "
+                        + selectorText(pdb) + ") were found to be unmanaged. As a result, the status of the PDB cannot be calculated "
+                        + "correctly, which may result in undefined behavior. To account for these pods please set "
+                        + "\".spec.minAvailable\" field of the PDB to an integer value.");
+            }
+            for (var pod : result.notDeleted()) {
+                recorder.event(pod, EventRecorder.WARNING, "NotDeleted", "Pod was expected by PDB " + key + " to be deleted but it wasn't");
             }
             status = result.status();
             if (result.recheckAt() != null) {
@@ -187,6 +191,20 @@ public final class DisruptionController extends KeyedController {
                 throw e;
             }
         }
+    }
+
+    /** The budget's selector as kubectl writes selectors ({@code app=web,tier in (a,b)}). */
+    private static String selectorText(PodDisruptionBudget pdb) {
+        var selector = pdb.getSpec().getSelector();
+        List<String> parts = new java.util.ArrayList<>();
+        if (selector.getMatchLabels() != null) {
+            selector.getMatchLabels().forEach((k, v) -> parts.add(k + "=" + v));
+        }
+        if (selector.getMatchExpressions() != null) {
+            selector.getMatchExpressions().forEach(r -> parts.add(r.getKey() + " " + r.getOperator().toLowerCase()
+                    + (r.getValues() == null || r.getValues().isEmpty() ? "" : " (" + String.join(",", r.getValues()) + ")")));
+        }
+        return String.join(",", parts);
     }
 
     /**

@@ -52,8 +52,11 @@ public final class PdbStatuses {
         Optional<Scale> find(String namespace, OwnerReference controllerRef);
     }
 
-    /** A sync's outcome: the status to write, pods found unmanaged, and when the budget must be looked at again. */
-    public record Result(PodDisruptionBudgetStatus status, List<String> unmanagedPods, Instant recheckAt) {
+    /**
+     * A sync's outcome: the status to write, pods found unmanaged, evicted pods that were not
+     * deleted within the timeout, and when the budget must be looked at again.
+     */
+    public record Result(PodDisruptionBudgetStatus status, List<String> unmanagedPods, List<Pod> notDeleted, Instant recheckAt) {
     }
 
     /** Why a status cannot be computed (upstream then "fails safe": no disruption allowed). */
@@ -71,6 +74,7 @@ public final class PdbStatuses {
         Expected expected = expectedPodCount(pdb, pods, scales);
         Map<String, String> disrupted = new TreeMap<>();
         Instant recheck = null;
+        List<Pod> notDeleted = new ArrayList<>();
         Map<String, String> recorded = pdb.getStatus() == null || pdb.getStatus().getDisruptedPods() == null
                 ? Map.of() : pdb.getStatus().getDisruptedPods();
         for (Pod pod : pods) {
@@ -81,7 +85,8 @@ public final class PdbStatuses {
             }
             Instant expectedDeletion = at.plus(DELETION_TIMEOUT);
             if (expectedDeletion.isBefore(now)) {
-                continue; // it was not deleted after all: it counts again
+                notDeleted.add(pod); // it was not deleted after all: it counts again
+                continue;
             }
             disrupted.put(pod.getMetadata().getName(), when);
             if (recheck == null || expectedDeletion.isBefore(recheck)) {
@@ -108,7 +113,7 @@ public final class PdbStatuses {
         status.setObservedGeneration(pdb.getMetadata().getGeneration());
         status.setConditions(withCondition(pdb.getStatus(), allowed > 0, allowed > 0 ? "SufficientPods" : "InsufficientPods", "",
                 pdb.getMetadata().getGeneration(), now));
-        return new Result(status, expected.unmanaged(), recheck);
+        return new Result(status, expected.unmanaged(), notDeleted, recheck);
     }
 
     /** Upstream's failSafe: nothing may be disrupted, and the condition says why; the rest of the status stays. */

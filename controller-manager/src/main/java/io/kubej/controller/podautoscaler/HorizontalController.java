@@ -105,11 +105,15 @@ public final class HorizontalController extends KeyedController {
         if (!NoMetrics.changes(hpa.getStatus(), status)) {
             return;
         }
+        // the Events upstream records with these conditions (a target scaled to zero is no failure: none then)
         for (HorizontalPodAutoscalerCondition c : status.getConditions()) {
-            if ("False".equals(c.getStatus())) {
+            if ("False".equals(c.getStatus()) && !"ScalingDisabled".equals(c.getReason())) {
                 String message = c.getMessage().replaceFirst("^the HPA was unable to compute the replica count: ", "")
                         .replaceFirst("^the HPA controller was unable to get the target's current scale: ", "");
                 recorder.event(hpa, EventRecorder.WARNING, c.getReason(), message);
+                if ("ScalingActive".equals(c.getType())) {
+                    recorder.event(hpa, EventRecorder.WARNING, "FailedComputeMetricsReplicas", NoMetrics.invalidMetrics(hpa.getSpec().getMetrics()));
+                }
             }
         }
         HorizontalPodAutoscaler next = Serialization.clone(hpa);

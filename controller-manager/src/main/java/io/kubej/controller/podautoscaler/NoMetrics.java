@@ -23,8 +23,19 @@ public final class NoMetrics {
     private NoMetrics() {
     }
 
-    /** The reason and message a metric's failure is reported with, as upstream words them. */
-    public record Failure(String reason, String message) {
+    /**
+     * The reason and message a metric's failure is reported with, as upstream words them, and
+     * how computeReplicasForMetrics wraps it ({@code failed to get cpu resource metric value: ...}).
+     */
+    public record Failure(String reason, String message, String wrapped) {
+    }
+
+    /**
+     * Upstream's FailedComputeMetricsReplicas Event: every metric failed, and the first one's error.
+     */
+    public static String invalidMetrics(List<MetricSpec> metrics) {
+        int count = metrics == null || metrics.isEmpty() ? 1 : metrics.size();
+        return "invalid metrics (" + count + " invalid out of " + count + "), first error is: " + firstFailure(metrics).wrapped();
     }
 
     /** Why the first of {@code metrics} cannot be read (an HPA without metrics gets cpu at 80%, as upstream's defaulting). */
@@ -32,21 +43,26 @@ public final class NoMetrics {
         MetricSpec m = metrics == null || metrics.isEmpty() ? null : metrics.get(0);
         String type = m == null ? "Resource" : m.getType();
         return switch (type) {
-            case "Pods" -> new Failure("FailedGetPodsMetric", "unable to get metric " + m.getPods().getMetric().getName()
-                    + ": unable to fetch metrics from custom metrics API: " + noApi("custom.metrics.k8s.io"));
-            case "Object" -> new Failure("FailedGetObjectMetric", "unable to get metric " + m.getObject().getMetric().getName()
-                    + ": unable to fetch metrics from custom metrics API: " + noApi("custom.metrics.k8s.io"));
-            case "External" -> new Failure("FailedGetExternalMetric", "unable to get external metric " + m.getExternal().getMetric().getName()
-                    + ": unable to fetch metrics from external metrics API: " + noApi("external.metrics.k8s.io"));
-            case "ContainerResource" -> new Failure("FailedGetContainerResourceMetric", "failed to get "
+            case "Pods" -> failure("FailedGetPodsMetric", "unable to get metric " + m.getPods().getMetric().getName()
+                    + ": unable to fetch metrics from custom metrics API: " + noApi("custom.metrics.k8s.io"), "pods metric");
+            case "Object" -> failure("FailedGetObjectMetric", "unable to get metric " + m.getObject().getMetric().getName()
+                    + ": unable to fetch metrics from custom metrics API: " + noApi("custom.metrics.k8s.io"), "object metric");
+            case "External" -> failure("FailedGetExternalMetric", "unable to get external metric " + m.getExternal().getMetric().getName()
+                    + ": unable to fetch metrics from external metrics API: " + noApi("external.metrics.k8s.io"), "external metric");
+            case "ContainerResource" -> failure("FailedGetContainerResourceMetric", "failed to get "
                     + m.getContainerResource().getName() + " utilization: unable to get metrics for resource "
-                    + m.getContainerResource().getName() + ": unable to fetch metrics from resource metrics API: " + noResourceMetrics());
+                    + m.getContainerResource().getName() + ": unable to fetch metrics from resource metrics API: " + noResourceMetrics(),
+                    m.getContainerResource().getName() + " container metric");
             default -> {
                 String resource = m == null ? "cpu" : m.getResource().getName();
-                yield new Failure("FailedGetResourceMetric", "failed to get " + resource + " utilization: unable to get metrics for resource "
-                        + resource + ": unable to fetch metrics from resource metrics API: " + noResourceMetrics());
+                yield failure("FailedGetResourceMetric", "failed to get " + resource + " utilization: unable to get metrics for resource "
+                        + resource + ": unable to fetch metrics from resource metrics API: " + noResourceMetrics(), resource + " resource metric");
             }
         };
+    }
+
+    private static Failure failure(String reason, String message, String what) {
+        return new Failure(reason, message, "failed to get " + what + " value: " + message);
     }
 
     private static String noResourceMetrics() {

@@ -111,6 +111,7 @@ class PdbStatusesTest {
         assertThat(r.status().getDisruptedPods()).as("a pod no longer there and an expired entry are dropped").containsOnlyKeys("a");
         assertThat(r.status().getCurrentHealthy()).isEqualTo(1);
         assertThat(r.recheckAt()).isEqualTo(Instant.parse("2026-12-02T10:01:30Z"));
+        assertThat(r.notDeleted()).extracting(p -> p.getMetadata().getName()).as("evicted ten minutes ago, still there").containsExactly("b");
     }
 
     @Test

@@ -30,6 +30,13 @@ class NoMetricsTest {
     }
 
     @Test
+    void theSummaryEventNamesTheFirstInvalidMetric() {
+        assertThat(NoMetrics.invalidMetrics(cpuHpa().getSpec().getMetrics())).isEqualTo("invalid metrics (1 invalid out of 1), first error "
+                + "is: failed to get cpu resource metric value: failed to get cpu utilization: unable to get metrics for resource cpu: "
+                + "unable to fetch metrics from resource metrics API: the server could not find the requested resource (get pods.metrics.k8s.io)");
+    }
+
+    @Test
     void aTargetScaledToZeroDisablesScalingAndAMissingTargetCannotBeScaled() {
         assertThat(NoMetrics.summary(NoMetrics.status(cpuHpa(), 0, null, NOW)).get(1))
                 .isEqualTo("ScalingActive=False/ScalingDisabled/scaling is disabled since the replica count of the target is zero");
