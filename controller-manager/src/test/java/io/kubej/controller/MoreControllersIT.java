@@ -196,12 +196,14 @@ class MoreControllersIT {
     // ---- ClusterRole aggregation ----
 
     @Test
-    void aRoleLabelledAggregateToAdminAddsItsRulesToTheAdminRole() {
+    void aRoleLabelledAggregateToAdminAddsItsRulesToTheAdminRole() throws Exception {
         String name = "widgets-admin-" + UUID.randomUUID().toString().substring(0, 6);
         PolicyRule widgets = new PolicyRuleBuilder().withApiGroups("example.com").withResources(name).withVerbs("get", "list").build();
         client.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName(name)
                 .addToLabels("rbac.authorization.k8s.io/aggregate-to-admin", "true").endMetadata().withRules(widgets).build()).create();
         await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(client.rbac().clusterRoles().withName("admin").get().getRules()).contains(widgets));
+        NodeControllersIT.Kubectl yaml = NodeControllersIT.kubectl(cp.kubeconfig(), "get", "clusterrole", "admin", "-o", "yaml");
+        assertThat(yaml.out()).as("kubectl shows the aggregated rules").contains("- " + name);
         // and the roles aggregated by default are there too: admin may manage pods
         assertThat(client.rbac().clusterRoles().withName("admin").get().getRules())
                 .anySatisfy(r -> assertThat(r.getResources()).contains("pods"));
@@ -348,6 +350,15 @@ class MoreControllersIT {
         NodeControllersIT.Kubectl describe = NodeControllersIT.kubectl(cp.kubeconfig(), "describe", "hpa", "web", "-n", ns);
         assertThat(describe.exit()).as(describe.out()).isZero();
         assertThat(describe.out()).contains("ScalingActive").contains("FailedGetResourceMetric");
+    }
+
+    @Test
+    void eachOfTheseControllersActsAsItsOwnServiceAccount() {
+        for (String sa : List.of("disruption-controller", "resourcequota-controller", "clusterrole-aggregation-controller",
+                "ttl-after-finished-controller", "endpointslicemirroring-controller", "certificate-controller", "horizontal-pod-autoscaler")) {
+            assertThat(client.serviceAccounts().inNamespace("kube-system").withName(sa).get()).as(sa).isNotNull();
+            assertThat(client.rbac().clusterRoleBindings().withName("system:controller:" + sa).get()).as(sa).isNotNull();
+        }
     }
 
     // ---- helpers ----

@@ -48,20 +48,30 @@ public final class QuotaUsage {
         int count(String resource);
     }
 
-    /** {@code status.used} for a quota limiting {@code hard}: each limited resource, 0 when nothing uses it. */
+    /** {@code status.used} for an unscoped quota limiting {@code hard}: each limited resource, 0 when nothing uses it. */
     public static Map<String, String> used(Set<String> hard, Namespace ns, Instant now) {
+        return used(hard, List.of(), ns, now);
+    }
+
+    /**
+     * The same for a quota with {@code spec.scopes}: only pods every scope matches are counted
+     * (Terminating: with {@code activeDeadlineSeconds}; NotTerminating: without; BestEffort: no
+     * container requests or limits anything; NotBestEffort: some container does). Upstream's
+     * validation allows only pod resources under these scopes.
+     */
+    public static Map<String, String> used(Set<String> hard, List<String> scopes, Namespace ns, Instant now) {
         Map<String, String> out = new LinkedHashMap<>();
         List<Pod> pods = null;
         for (String name : hard.stream().sorted().toList()) {
             BigDecimal amount;
             switch (name) {
                 case "pods", "count/pods" -> {
-                    pods = pods != null ? pods : countedPods(ns.pods(), now);
+                    pods = pods != null ? pods : inScopes(countedPods(ns.pods(), now), scopes);
                     amount = BigDecimal.valueOf(pods.size());
                 }
                 case "requests.cpu", "cpu", "requests.memory", "memory", "limits.cpu", "limits.memory",
                      "requests.ephemeral-storage", "ephemeral-storage", "limits.ephemeral-storage" -> {
-                    pods = pods != null ? pods : countedPods(ns.pods(), now);
+                    pods = pods != null ? pods : inScopes(countedPods(ns.pods(), now), scopes);
                     amount = BigDecimal.ZERO;
                     for (Pod pod : pods) {
                         amount = amount.add(podAmount(pod, name));
@@ -107,6 +117,27 @@ public final class QuotaUsage {
             Long grace = p.getMetadata().getDeletionGracePeriodSeconds();
             return deleted == null || grace == null || !now.isAfter(deleted.plusSeconds(grace));
         }).toList();
+    }
+
+    static List<Pod> inScopes(List<Pod> pods, List<String> scopes) {
+        return pods.stream().filter(p -> scopes.stream().allMatch(scope -> switch (scope) {
+            case "Terminating" -> p.getSpec().getActiveDeadlineSeconds() != null;
+            case "NotTerminating" -> p.getSpec().getActiveDeadlineSeconds() == null;
+            case "BestEffort" -> isBestEffort(p);
+            case "NotBestEffort" -> !isBestEffort(p);
+            default -> true; // PriorityClass and CrossNamespacePodAffinity (scopeSelector) are not told apart by kubej
+        })).toList();
+    }
+
+    /** Upstream's QoS class BestEffort: no container (nor init container) requests or limits anything. */
+    static boolean isBestEffort(Pod pod) {
+        List<Container> all = new java.util.ArrayList<>(pod.getSpec().getContainers());
+        if (pod.getSpec().getInitContainers() != null) {
+            all.addAll(pod.getSpec().getInitContainers());
+        }
+        return all.stream().allMatch(c -> c.getResources() == null
+                || ((c.getResources().getRequests() == null || c.getResources().getRequests().isEmpty())
+                && (c.getResources().getLimits() == null || c.getResources().getLimits().isEmpty())));
     }
 
     /** One pod's effective request or limit of {@code name} (upstream's PodRequests / PodLimits). */

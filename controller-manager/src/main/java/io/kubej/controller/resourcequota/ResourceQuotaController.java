@@ -155,7 +155,8 @@ public final class ResourceQuotaController extends KeyedController {
         }
         String ns = quota.getMetadata().getNamespace();
         Map<String, Quantity> hard = quota.getSpec() == null || quota.getSpec().getHard() == null ? Map.of() : quota.getSpec().getHard();
-        Map<String, String> used = QuotaUsage.used(hard.keySet(), new QuotaUsage.Namespace() {
+        List<String> scopes = quota.getSpec() == null || quota.getSpec().getScopes() == null ? List.of() : quota.getSpec().getScopes();
+        Map<String, String> used = QuotaUsage.used(hard.keySet(), scopes, new QuotaUsage.Namespace() {
             @Override
             public List<Pod> pods() {
                 return pods.namespace(ns).list();

@@ -73,4 +73,18 @@ class QuotaUsageTest {
                 .containsEntry("configmaps", "3").containsEntry("count/configmaps", "3").containsEntry("count/deployments.apps", "2")
                 .as("limited but unused: 0").containsEntry("secrets", "0");
     }
+
+    @Test
+    void scopesNarrowThePodsCounted() {
+        Pod bestEffort = new PodBuilder().withNewMetadata().withName("be").endMetadata().withNewSpec().addNewContainer().withName("c")
+                .endContainer().endSpec().withNewStatus().withPhase("Running").endStatus().build();
+        Pod burstable = pod("Running", "100m", "64Mi");
+        Pod deadline = new PodBuilder(burstable).editSpec().withActiveDeadlineSeconds(60L).endSpec().build();
+        Ns ns = new Ns(List.of(bestEffort, burstable, deadline), List.of(), List.of(), Map.of());
+        assertThat(QuotaUsage.used(Set.of("pods"), List.of("BestEffort"), ns, NOW)).containsEntry("pods", "1");
+        assertThat(QuotaUsage.used(Set.of("pods", "requests.cpu"), List.of("NotBestEffort"), ns, NOW))
+                .containsEntry("pods", "2").containsEntry("requests.cpu", "200m");
+        assertThat(QuotaUsage.used(Set.of("pods"), List.of("Terminating"), ns, NOW)).containsEntry("pods", "1");
+        assertThat(QuotaUsage.used(Set.of("pods"), List.of("NotTerminating", "NotBestEffort"), ns, NOW)).containsEntry("pods", "1");
+    }
 }
