@@ -30,6 +30,11 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kubej.pki.CertificateAuthority;
 import io.kubej.testcluster.controlplane.TestControlPlane;
 import java.nio.file.Path;
@@ -39,6 +44,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,30 +144,61 @@ class MoreControllersIT {
 
     /** Conformance "DisruptionController should block an eviction until the PDB is updated to allow it". */
     @Test
-    void anEvictionSpendsTheBudgetsDisruptionAndIsRefusedWith429UntilTheBudgetAllowsAnother() {
+    void anEvictionIsRefusedWith429UntilTheBudgetIsUpdatedToAllowIt() throws Exception {
         String ns = newNamespace();
-        for (int i = 0; i < 3; i++) {
-            readyPod(ns, "db-" + i, "db");
-        }
-        client.policy().v1().podDisruptionBudget().inNamespace(ns).resource(pdb("db", "db", new IntOrString(2), null)).create();
-        await().atMost(TIMEOUT).until(() -> allowed(ns, "db") == 1);
+        client.policy().v1().podDisruptionBudget().inNamespace(ns).resource(pdb("foo", "db", new IntOrString(3), null)).create();
+        client.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder().withNewMetadata().withName("db").endMetadata()
+                .withNewSpec().withReplicas(3).withNewSelector().addToMatchLabels("app", "db").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "db").endMetadata().withNewSpec().addNewContainer()
+                .withName("c").withImage("busybox").endContainer().endSpec().endTemplate().endSpec().build()).create();
+        awaitReadyPods(ns, "db", 3);
+        String victim = client.pods().inNamespace(ns).withLabel("app", "db").list().getItems().get(0).getMetadata().getName();
+        assertRefusedByBudget(evict(ns, victim));
 
-        assertThat(client.pods().inNamespace(ns).withName("db-0").evict()).as("the one allowed disruption").isTrue();
-        assertThat(client.pods().inNamespace(ns).withName("db-0").get()).isNull();
-        PodDisruptionBudget spent = client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("db").get();
-        assertThat(spent.getStatus().getDisruptionsAllowed()).isZero();
-
-        assertThat(client.pods().inNamespace(ns).withName("db-1").evict()).as("429: it would violate the budget").isFalse();
-        assertThat(client.pods().inNamespace(ns).withName("db-1").get()).isNotNull();
-        await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("db").get()
-                .getStatus().getDisruptedPods()).as("the controller drops the evicted pod once it is gone").isNullOrEmpty());
-
-        client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("db").edit(p -> {
-            p.getSpec().setMinAvailable(new IntOrString(1));
+        client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("foo").edit(p -> {
+            p.getSpec().setMinAvailable(new IntOrString(2));
             return p;
         });
-        await().atMost(TIMEOUT).until(() -> allowed(ns, "db") == 1);
-        assertThat(client.pods().inNamespace(ns).withName("db-1").evict()).isTrue();
+        await().atMost(TIMEOUT).until(() -> allowed(ns, "foo") == 1);
+        HttpResponse<String> allowed = evict(ns, victim);
+        assertThat(allowed.code()).as(allowed.body()).isEqualTo(201);
+        PodDisruptionBudget spent = client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("foo").get();
+        assertThat(spent.getStatus().getDisruptionsAllowed()).as("the eviction took the one disruption").isZero();
+        assertThat(spent.getStatus().getDisruptedPods()).containsKey(victim);
+
+        // patched to maxUnavailable 0: nothing may go, whatever the ReplicaSet has replaced meanwhile
+        client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("foo")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"minAvailable\":null,\"maxUnavailable\":0}}");
+        awaitReadyPods(ns, "db", 3);
+        await().atMost(TIMEOUT).until(() -> allowed(ns, "foo") == 0);
+        String next = client.pods().inNamespace(ns).withLabel("app", "db").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).findFirst().orElseThrow().getMetadata().getName();
+        assertRefusedByBudget(evict(ns, next));
+        await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns)
+                .withName("foo").get().getStatus().getDisruptedPods()).as("the controller drops the evicted pod once it is gone").isNullOrEmpty());
+
+        client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("foo").delete();
+        await().atMost(TIMEOUT).until(() -> client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("foo").get() == null);
+        assertThat(evict(ns, next).code()).as("no budget: evicted").isEqualTo(201);
+    }
+
+    /** Conformance "DisruptionController should update/patch PodDisruptionBudget status". */
+    @Test
+    void aBudgetsStatusCanBeUpdatedAndPatchedThroughTheStatusSubresource() {
+        String ns = newNamespace();
+        readyPod(ns, "pod-0", "web");
+        client.policy().v1().podDisruptionBudget().inNamespace(ns).resource(pdb("foo", "web", new IntOrString(1), null)).create();
+        await().atMost(TIMEOUT).until(() -> allowed(ns, "foo") >= 0);
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("foo").editStatus(p -> {
+            p.getStatus().setDisruptedPods(Map.of("pod-0", now));
+            return p;
+        });
+        assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("foo").get().getStatus().getDisruptedPods())
+                .as("the pod exists, so the controller keeps the entry").containsKey("pod-0");
+        PodDisruptionBudget patched = client.policy().v1().podDisruptionBudget().inNamespace(ns).withName("foo").subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"status\":{\"disruptedPods\":{\"pod-0\":null}}}");
+        assertThat(patched.getStatus().getDisruptedPods()).isNullOrEmpty();
     }
 
     // ---- resource quota ----
@@ -373,6 +410,38 @@ class MoreControllersIT {
         return new PodDisruptionBudgetBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
                 .withMinAvailable(minAvailable).withMaxUnavailable(maxUnavailable)
                 .withNewSelector().addToMatchLabels("app", app).endSelector().endSpec().build();
+    }
+
+    /** POSTs an Eviction as kubectl drain does, answering the HTTP reply (fabric8's evict() hides the Status). */
+    static HttpResponse<String> evict(String ns, String pod) throws Exception {
+        String body = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + pod + "\",\"namespace\":\"" + ns + "\"}}";
+        String base = client.getMasterUrl().toString().replaceAll("/$", "");
+        HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
+                .uri(base + "/api/v1/namespaces/" + ns + "/pods/" + pod + "/eviction").post("application/json", body).build();
+        return client.getHttpClient().sendAsync(request, String.class).get(30, TimeUnit.SECONDS);
+    }
+
+    /** 429 with upstream's message and a DisruptionBudget cause, as the conformance test checks. */
+    static void assertRefusedByBudget(HttpResponse<String> r) throws Exception {
+        assertThat(r.code()).as(r.body()).isEqualTo(429);
+        var status = Serialization.jsonMapper().readTree(r.body());
+        assertThat(status.path("reason").asText()).isEqualTo("TooManyRequests");
+        assertThat(status.path("message").asText()).isEqualTo("Cannot evict pod as it would violate the pod's disruption budget.");
+        assertThat(status.at("/details/causes/0/reason").asText()).isEqualTo("DisruptionBudget");
+    }
+
+    /** Marks the ReplicaSet's pods Running and Ready as a kubelet would, until {@code count} are. */
+    static void awaitReadyPods(String ns, String app, int count) {
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> {
+            List<Pod> pods = client.pods().inNamespace(ns).withLabel("app", app).list().getItems().stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+            for (Pod p : pods) {
+                if (!PodUtil.isReady(p)) {
+                    client.pods().inNamespace(ns).withName(p.getMetadata().getName()).editStatus(q -> running(q, true));
+                }
+            }
+            return pods.size() == count && pods.stream().allMatch(PodUtil::isReady);
+        });
     }
 
     static int allowed(String ns, String pdb) {
