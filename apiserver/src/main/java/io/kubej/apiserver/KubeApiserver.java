@@ -19,7 +19,6 @@ import io.kubej.apiserver.registry.core.service.AllocationRepair;
 import io.kubej.apiserver.registry.core.service.ClusterIPAllocator;
 import io.kubej.apiserver.registry.core.service.NodePortAllocator;
 import io.kubej.apiserver.registry.core.service.ServiceStrategy;
-import io.kubej.apiserver.registry.generic.ListOptions;
 import io.kubej.apiserver.registry.generic.Store;
 import io.kubej.apiserver.registry.scheduling.SchedulingResources;
 import io.kubej.apiserver.server.ApiServer;
@@ -174,7 +173,8 @@ public final class KubeApiserver implements Component, Callable<Integer> {
         access = new AccessControl(this, (resource, ns, name) -> self.get().store("", resource).findQuickly(ns, name));
         registry = new ResourceRegistry(BuiltinResources.all(new ServiceStrategy(ips, nodePorts), new BuiltinResources.Dependencies(
                 access.authorizer(), access.ruleResolver(), access.tokens(), access.apiAudiences(), access.tokenRequests(),
-                ns -> self.get().store("policy", "poddisruptionbudgets").list(ns, ListOptions.everything()).items())), storage, watchCache);
+                io.kubej.apiserver.registry.core.pod.EvictionSubresource.Budgets.of(
+                        () -> self.get().store("policy", "poddisruptionbudgets")))), storage, watchCache);
         self.set(registry);
         registry.startCaches();
         access.startAuthorizers(registry);

@@ -1,6 +1,14 @@
 package io.kubej.controller;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
@@ -21,7 +29,14 @@ import io.kubej.component.Component;
 import io.kubej.component.ComponentRunner;
 import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
+import io.kubej.controller.certificates.CsrApprovingController;
 import io.kubej.controller.certificates.CsrSigningController;
+import io.kubej.controller.clusterroleaggregation.ClusterRoleAggregationController;
+import io.kubej.controller.disruption.DisruptionController;
+import io.kubej.controller.endpointslicemirroring.EndpointSliceMirroringController;
+import io.kubej.controller.podautoscaler.HorizontalController;
+import io.kubej.controller.resourcequota.ResourceQuotaController;
+import io.kubej.controller.ttlafterfinished.TtlAfterFinishedController;
 import io.kubej.controller.certificates.SigningFlags;
 import io.kubej.controller.deployment.DeploymentController;
 import io.kubej.controller.endpoints.EndpointsController;
@@ -125,7 +140,39 @@ public final class KubeControllerManager implements Component, Callable<Integer>
             new ControllerDescriptor("certificatesigningrequest-signing-controller", List.of("csrsigning", "csrsigning-controller"),
                     ctx -> CsrSigningController.fromFlags(ctx.clientFor("certificate-controller"),
                             ctx.informer(CertificateSigningRequest.class), ctx.options().signingFlags()),
-                    o -> 1));
+                    o -> 1),
+            // approves kubelet client CSRs its SubjectAccessReviews allow; as upstream, acts as certificate-controller
+            new ControllerDescriptor("certificatesigningrequest-approving-controller", List.of("csrapproving"),
+                    ctx -> new CsrApprovingController(ctx.clientFor("certificate-controller"), ctx.informer(CertificateSigningRequest.class)),
+                    o -> 1),
+            new ControllerDescriptor("disruption-controller", List.of("disruption"),
+                    ctx -> new DisruptionController(ctx.clientFor("disruption-controller"), ctx.informer(PodDisruptionBudget.class),
+                            ctx.informer(Pod.class), ctx.informer(ReplicaSet.class), ctx.informer(Deployment.class),
+                            ctx.informer(StatefulSet.class), ctx.informer(ReplicationController.class)),
+                    o -> 1),
+            new ControllerDescriptor("resourcequota-controller", List.of("resourcequota"),
+                    ctx -> new ResourceQuotaController(ctx.clientFor("resourcequota-controller"), ctx.informer(ResourceQuota.class),
+                            ctx.informer(Pod.class), ctx.informer(Service.class), ctx.informer(ConfigMap.class), ctx.informer(Secret.class),
+                            ctx.informer(PersistentVolumeClaim.class), ctx.informer(ReplicationController.class),
+                            GoDuration.parse(ctx.options().resourceQuotaSyncPeriod)),
+                    o -> o.concurrentResourceQuotaSyncs),
+            new ControllerDescriptor("clusterrole-aggregation-controller", List.of("clusterrole-aggregation"),
+                    ctx -> new ClusterRoleAggregationController(ctx.clientFor("clusterrole-aggregation-controller"),
+                            ctx.informer(ClusterRole.class)),
+                    o -> 1),
+            new ControllerDescriptor("ttl-after-finished-controller", List.of("ttl-after-finished"),
+                    ctx -> new TtlAfterFinishedController(ctx.clientFor("ttl-after-finished-controller"), ctx.informer(Job.class)),
+                    o -> o.concurrentTtlAfterFinishedSyncs),
+            new ControllerDescriptor("endpointslice-mirroring-controller", List.of("endpointslicemirroring"),
+                    ctx -> new EndpointSliceMirroringController(ctx.clientFor("endpointslicemirroring-controller"),
+                            ctx.informer(Service.class), ctx.informer(Endpoints.class), ctx.informer(EndpointSlice.class),
+                            ctx.options().mirroringMaxEndpointsPerSubset),
+                    o -> o.mirroringConcurrentServiceEndpointSyncs),
+            // kubej has no metrics source: this only reports, in the HPA's status and Events, why nothing scales
+            new ControllerDescriptor("horizontal-pod-autoscaler-controller", List.of("horizontalpodautoscaling"),
+                    ctx -> new HorizontalController(ctx.clientFor("horizontal-pod-autoscaler"),
+                            ctx.informer(HorizontalPodAutoscaler.class), GoDuration.parse(ctx.options().horizontalPodAutoscalerSyncPeriod)),
+                    o -> o.concurrentHorizontalPodAutoscalerSyncs));
 
     @Mixin
     GoOnlyFlags goFlags = new GoOnlyFlags();
@@ -257,6 +304,29 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Option(names = "--cluster-signing-kubelet-client-key-file") String kubeletClientKeyFile;
     @Option(names = "--cluster-signing-kube-apiserver-client-cert-file") String kubeApiserverClientCertFile;
     @Option(names = "--cluster-signing-kube-apiserver-client-key-file") String kubeApiserverClientKeyFile;
+
+    @Option(names = "--concurrent-resource-quota-syncs", defaultValue = "5")
+    int concurrentResourceQuotaSyncs = 5;
+
+    @Option(names = "--resource-quota-sync-period", defaultValue = "5m", description = "How often every quota's usage is recounted in full.")
+    String resourceQuotaSyncPeriod = "5m";
+
+    @Option(names = "--concurrent-ttl-after-finished-syncs", defaultValue = "5")
+    int concurrentTtlAfterFinishedSyncs = 5;
+
+    @Option(names = "--mirroring-concurrent-service-endpoint-syncs", defaultValue = "5",
+            description = "workers of the EndpointSlice mirroring controller")
+    int mirroringConcurrentServiceEndpointSyncs = 5;
+
+    @Option(names = "--mirroring-max-endpoints-per-subset", defaultValue = "1000",
+            description = "addresses of one Endpoints subset mirrored into EndpointSlices at most")
+    int mirroringMaxEndpointsPerSubset = 1000;
+
+    @Option(names = "--horizontal-pod-autoscaler-sync-period", defaultValue = "15s", description = "How often each HPA is looked at.")
+    String horizontalPodAutoscalerSyncPeriod = "15s";
+
+    @Option(names = "--concurrent-horizontal-pod-autoscaler-syncs", defaultValue = "5")
+    int concurrentHorizontalPodAutoscalerSyncs = 5;
 
     // accepted for the hard way's unit file; not honoured (yet)
     @Option(names = "--cluster-name") String clusterName;

@@ -92,7 +92,8 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
                         + ", limited: " + String.join(",", limited));
             }
             ObjectNode next = quota.deepCopy();
-            // no precondition: a concurrent create's charge makes the store retry this, recounting
+            // no resourceVersion precondition: a quota status written meanwhile (a concurrent create's
+            // charge, the quota controller's recount) makes the store retry this on the fresh object
             Json.metadata(next).remove("resourceVersion");
             ObjectNode status = next.putObject("status");
             status.set("hard", hard.deepCopy());

@@ -29,6 +29,15 @@ public interface RESTStrategy {
     default void prepareForCreate(ObjectNode object) {
     }
 
+    /**
+     * Records who creates the object, for the kinds whose strategy reads the requesting user
+     * from the request context on create (upstream: a CertificateSigningRequest's
+     * {@code spec.username}, {@code uid}, {@code groups} and {@code extra}). The create paths call
+     * it with the authenticated user before admission, so webhooks and plugins see the result.
+     */
+    default void recordRequester(ObjectNode object, io.kubej.apiserver.authentication.UserInfo requester) {
+    }
+
     /** Defaults before an update; the generic store has already preserved status/immutable metadata. */
     default void prepareForUpdate(ObjectNode object, ObjectNode old) {
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kubej.apiserver.api.StatusError.Cause;
 import java.util.ArrayList;
 import java.util.List;
+import io.kubej.apiserver.authentication.UserInfo;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -19,6 +21,7 @@ public final class SimpleStrategy implements RESTStrategy {
     private final Function<ObjectNode, List<Cause>> validate;
     private final Function<ObjectNode, List<Cause>> validateCreate;
     private final BiFunction<ObjectNode, ObjectNode, List<Cause>> validateUpdate;
+    private final BiConsumer<ObjectNode, UserInfo> requester;
 
     private SimpleStrategy(Builder b) {
         this.hasStatus = b.hasStatus;
@@ -27,6 +30,7 @@ public final class SimpleStrategy implements RESTStrategy {
         this.validate = b.validate;
         this.validateCreate = b.validateCreate;
         this.validateUpdate = b.validateUpdate;
+        this.requester = b.requester;
     }
 
     public static Builder builder() {
@@ -45,6 +49,11 @@ public final class SimpleStrategy implements RESTStrategy {
             initialStatus.accept(object);
         }
         defaults.accept(object);
+    }
+
+    @Override
+    public void recordRequester(ObjectNode object, UserInfo user) {
+        requester.accept(object, user);
     }
 
     @Override
@@ -74,6 +83,7 @@ public final class SimpleStrategy implements RESTStrategy {
         private Function<ObjectNode, List<Cause>> validate = o -> List.of();
         private Function<ObjectNode, List<Cause>> validateCreate = o -> List.of();
         private BiFunction<ObjectNode, ObjectNode, List<Cause>> validateUpdate = (o, old) -> List.of();
+        private BiConsumer<ObjectNode, UserInfo> requester = (o, user) -> { };
 
         /** The kind has no status (ConfigMap-like): updates replace the whole object. */
         public Builder noStatus() {
@@ -89,6 +99,12 @@ public final class SimpleStrategy implements RESTStrategy {
         /** The status a new object starts with (a new PVC is Pending). */
         public Builder initialStatus(Consumer<ObjectNode> s) {
             initialStatus = s;
+            return this;
+        }
+
+        /** What a create records of the requesting user (see {@link RESTStrategy#recordRequester}). */
+        public Builder requester(BiConsumer<ObjectNode, UserInfo> r) {
+            requester = r;
             return this;
         }
 

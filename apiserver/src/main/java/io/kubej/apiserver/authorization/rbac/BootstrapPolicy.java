@@ -93,6 +93,44 @@ public final class BootstrapPolicy {
                     rule("authorization.k8s.io", "subjectaccessreviews", "create"),
                     rule("", "events", EVENTS_WRITE),
                     rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("disruption-controller", List.of(
+                    rule("apps,extensions", "deployments,replicasets", READ),
+                    rule("", "replicationcontrollers", READ),
+                    rule("apps", "statefulsets", READ),
+                    rule("policy", "poddisruptionbudgets", READ),
+                    rule("policy", "poddisruptionbudgets/status", "update"),
+                    rule("*", "*/scale", "get"),
+                    rule("", "pods/status", "patch,update"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            // quota may count anything, so it may list and watch everything
+            Map.entry("resourcequota-controller", List.of(
+                    rule("*", "*", "list,watch"),
+                    rule("", "resourcequotas/status", "update"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            // it copies any rule into the aggregated roles, hence escalate
+            Map.entry("clusterrole-aggregation-controller", List.of(
+                    rule("rbac.authorization.k8s.io", "clusterroles", "escalate,get,list,watch,update,patch"))),
+            Map.entry("ttl-after-finished-controller", List.of(
+                    rule("batch", "jobs", "get,list,watch,delete"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("endpointslicemirroring-controller", List.of(
+                    rule("", "services,endpoints", READ),
+                    rule("", "services/finalizers,endpoints/finalizers", "update"),
+                    rule("discovery.k8s.io", "endpointslices", "get,list,create,update,delete"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
+            Map.entry("horizontal-pod-autoscaler", List.of(
+                    rule("autoscaling", "horizontalpodautoscalers", READ),
+                    rule("autoscaling", "horizontalpodautoscalers/status", "update"),
+                    rule("*", "*/scale", "get,update"),
+                    rule("", "pods", "list"),
+                    rule("metrics.k8s.io", "pods", "list"),
+                    rule("custom.metrics.k8s.io,external.metrics.k8s.io", "*", "get,list"),
+                    rule("", "events", EVENTS_WRITE),
+                    rule("events.k8s.io", "events", EVENTS_WRITE))),
             Map.entry("service-account-controller", List.of(
                     rule("", "serviceaccounts", "create"),
                     rule("", "events", EVENTS_WRITE),
@@ -169,6 +207,14 @@ public final class BootstrapPolicy {
                 rule("authorization.k8s.io", "subjectaccessreviews", "create"),
                 rule("*", "*", "list,watch"),
                 rule("", "serviceaccounts/token", "create"))));
+        // who may ask for a kubelet client certificate, and which requests csrapproving approves (bound by the
+        // cluster's installer, as kubeadm does: bootstrap tokens get nodeclient, nodes selfnodeclient)
+        roles.add(clusterRole("system:node-bootstrapper", List.of(
+                rule("certificates.k8s.io", "certificatesigningrequests", "create,get,list,watch"))));
+        roles.add(clusterRole("system:certificates.k8s.io:certificatesigningrequests:nodeclient", List.of(
+                rule("certificates.k8s.io", "certificatesigningrequests/nodeclient", "create"))));
+        roles.add(clusterRole("system:certificates.k8s.io:certificatesigningrequests:selfnodeclient", List.of(
+                rule("certificates.k8s.io", "certificatesigningrequests/selfnodeclient", "create"))));
         roles.add(clusterRole("system:kubelet-api-admin", List.of(
                 rule("", "nodes", "get,list,watch,proxy"),
                 rule("", "nodes/log,nodes/metrics,nodes/proxy,nodes/stats", "*"))));

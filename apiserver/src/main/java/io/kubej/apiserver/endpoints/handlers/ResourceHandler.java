@@ -94,6 +94,7 @@ public final class ResourceHandler {
                     return;
                 }
                 FieldManager.update(null, body, writer(req, r, null), Instant.now());
+                r.strategy().recordRequester(body, req.user());
                 admission.admit(new Attributes("CREATE", r, "", ns, body.path("metadata").path("name").asText(""), body, null, req.user(), dryRun));
                 writeObject(out, 201, store.create(ns, body, dryRun));
             }
@@ -236,6 +237,7 @@ public final class ResourceHandler {
             authorizeCreate(req, info);
             ObjectNode created = FieldManager.apply(null, config.deepCopy(), writer, force, Instant.now());
             Json.metadata(created).remove("resourceVersion");
+            r.strategy().recordRequester(created, req.user());
             admission.admit(new Attributes("CREATE", r, "", ns, name, created, null, req.user(), dryRun));
             try {
                 writeObject(out, 201, store.create(ns, created, dryRun));

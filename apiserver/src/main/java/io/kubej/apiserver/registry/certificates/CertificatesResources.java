@@ -41,6 +41,7 @@ public final class CertificatesResources {
                         .validate(c -> Validation.requireField(c, "spec.request"))
                         .validate(c -> Validation.requireField(c, "spec.signerName"))
                         .immutable("spec")
+                        .requester(CertificatesResources::recordRequester)
                         .build())
                 .table(TableConvertor.of(List.of(Column.name("Name of the request"), Column.of("Age", "string", "Time since creation"),
                         Column.of("SignerName", "string", "Who should sign"), Column.of("Requestor", "string", "Who asked"),
@@ -54,6 +55,25 @@ public final class CertificatesResources {
                 .subresource(StatusSubresource.INSTANCE)
                 .subresource(StatusSubresource.named("approval"))
                 .build());
+    }
+
+    /**
+     * Upstream's CSR PrepareForCreate: whoever the request body names, {@code spec.username},
+     * {@code uid}, {@code groups} and {@code extra} are the authenticated requester's, which is
+     * what approvers (csrapproving's SubjectAccessReviews) and signers trust.
+     */
+    static void recordRequester(com.fasterxml.jackson.databind.node.ObjectNode csr, io.kubej.apiserver.authentication.UserInfo user) {
+        var spec = io.kubej.apiserver.api.Json.obj(csr, "spec");
+        spec.remove(List.of("username", "uid", "groups", "extra"));
+        var who = user.toJson();
+        spec.put("username", who.path("username").asText());
+        if (who.has("uid")) {
+            spec.set("uid", who.get("uid"));
+        }
+        spec.set("groups", who.get("groups"));
+        if (who.has("extra")) {
+            spec.set("extra", who.get("extra"));
+        }
     }
 
     private static String condition(JsonNode status) {
