@@ -8,6 +8,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The secure port's authorizer, as upstream's {@code DelegatingAuthorizationOptions} builds it:
@@ -25,6 +27,7 @@ import java.util.Map;
  * the kubeconfig there is no review, so only the first two can allow anything.
  */
 public final class DelegatingAuthorization implements Authorizer, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DelegatingAuthorization.class);
 
     /** Asks the API server: ALLOW, DENY or NO_OPINION (neither allowed nor explicitly denied). Throws when it cannot answer. */
     @FunctionalInterface
@@ -82,6 +85,7 @@ public final class DelegatingAuthorization implements Authorizer, AutoCloseable 
             d = reviewer.review(user, verb, path);
         } catch (Exception e) {
             // the API server did not answer: no opinion, and nothing kept
+            log.warn("SubjectAccessReview for {} {} {} failed: {}", user.name(), verb, path, e.toString());
             return Decision.NO_OPINION;
         }
         cache.put(q, d, d == Decision.ALLOW ? allowedTtl : deniedTtl);

@@ -56,6 +56,7 @@ final class WebhookTokenAuthenticator implements Authenticator {
             try {
                 answer = reviewer.review(token);
             } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(WebhookTokenAuthenticator.class).warn("TokenReview failed: {}", e.toString());
                 throw new AuthenticationException("token review failed: " + e.getMessage(), e);
             }
             cache.put(key, answer, ttl);
