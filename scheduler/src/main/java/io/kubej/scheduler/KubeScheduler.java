@@ -102,12 +102,7 @@ public final class KubeScheduler implements Component, Callable<Integer> {
      * credentials, {@code /metrics} needs a user the API server allows {@code get} on it.
      */
     public ComponentServer serve() throws Exception {
-        if (!secureServing.enabled()) {
-            return null;
-        }
-        ComponentServer server = SecureServing.start(this, secureServing, authentication.build(name()), authorization.build(name()));
-        log.info("serving securely on {}:{}", secureServing.bindAddress, server.port());
-        return server;
+        return SecureServing.start(this, secureServing, authentication, authorization);
     }
 
     @Override

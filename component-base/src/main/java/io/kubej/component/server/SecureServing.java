@@ -49,6 +49,31 @@ public final class SecureServing {
     }
 
     /**
+     * What kube-controller-manager and kube-scheduler do with their flags: build the delegated
+     * authenticator and authorizer (reaching the API server when their kubeconfigs are given) and
+     * serve the secure port; null, and nothing built, with {@code --secure-port=0}.
+     */
+    public static ComponentServer start(Component component, SecureServingOptions options,
+                                        DelegatingAuthenticationOptions authentication, DelegatingAuthorizationOptions authorization)
+            throws ConfigurationException, IOException {
+        if (!options.enabled()) {
+            log.info("{}: --secure-port=0, serving nothing", component.name());
+            return null;
+        }
+        DelegatingAuthentication authn = authentication.build(component.name());
+        DelegatingAuthorization authz;
+        try {
+            authz = authorization.build(component.name());
+        } catch (RuntimeException e) {
+            authn.close();
+            throw e;
+        }
+        ComponentServer server = start(component, options, authn, authz);
+        log.info("{}: serving securely on {}:{}", component.name(), options.bindAddress, server.port());
+        return server;
+    }
+
+    /**
      * Serves {@code component}'s health and metrics on the secure port, or returns null when
      * {@code --secure-port=0}. The authenticator and authorizer are closed with the server.
      */
