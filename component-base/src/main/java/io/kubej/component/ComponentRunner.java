@@ -27,12 +27,33 @@ public final class ComponentRunner {
         }
     }
 
+    /** Opens a component's health and metrics server once the component started; null when it serves none. */
+    @FunctionalInterface
+    public interface ServerStarter {
+        ComponentServer start() throws Exception;
+    }
+
     /**
-     * Starts {@code component}, serves {@code /healthz} and {@code /metrics} on healthHost:healthPort
-     * (skipped when healthPort < 0, for a component that serves them itself), and blocks until the
-     * JVM is asked to stop. Returns the process exit code.
+     * Starts {@code component}, serves {@code /healthz} and {@code /metrics} over plain HTTP on
+     * healthHost:healthPort (skipped when healthPort < 0, for a component that serves them
+     * itself), and blocks until the JVM is asked to stop. Returns the process exit code.
      */
     public static int run(Component component, String healthHost, int healthPort) {
+        return run(component, () -> {
+            if (healthPort < 0) {
+                return null;
+            }
+            ComponentServer server = ComponentServer.start(component, healthHost, healthPort);
+            log.info("{}: serving /healthz and /metrics on {}:{}", component.name(), healthHost, server.port());
+            return server;
+        });
+    }
+
+    /**
+     * Starts {@code component}, then its server (for kube-controller-manager and kube-scheduler,
+     * the secure port), and blocks until the JVM is asked to stop. Returns the process exit code.
+     */
+    public static int run(Component component, ServerStarter serving) {
         CountDownLatch stopped = new CountDownLatch(1);
         ComponentServer[] health = new ComponentServer[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -49,10 +70,7 @@ public final class ComponentRunner {
         }, "shutdown"));
         try {
             component.start();
-            if (healthPort >= 0) {
-                health[0] = ComponentServer.start(component, healthHost, healthPort);
-                log.info("{}: serving /healthz and /metrics on {}:{}", component.name(), healthHost, health[0].port());
-            }
+            health[0] = serving.start();
             log.info("{}: started", component.name());
         } catch (ConfigurationException e) {
             // the user's mistake in a flag or file: one line naming it, no stack trace

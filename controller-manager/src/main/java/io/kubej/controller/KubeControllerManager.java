@@ -27,8 +27,13 @@ import io.kubej.client.Clients;
 import io.kubej.client.leaderelection.LeaderElection;
 import io.kubej.component.Component;
 import io.kubej.component.ComponentRunner;
+import io.kubej.component.ComponentServer;
 import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
+import io.kubej.component.server.DelegatingAuthenticationOptions;
+import io.kubej.component.server.DelegatingAuthorizationOptions;
+import io.kubej.component.server.SecureServing;
+import io.kubej.component.server.SecureServingOptions;
 import io.kubej.controller.certificates.CsrApprovingController;
 import io.kubej.controller.certificates.CsrSigningController;
 import io.kubej.controller.clusterroleaggregation.ClusterRoleAggregationController;
@@ -199,11 +204,15 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Option(names = "--leader-elect-resource-name", defaultValue = "kube-controller-manager")
     String leaseName = "kube-controller-manager";
 
-    @Option(names = "--bind-address", defaultValue = "0.0.0.0")
-    String bindAddress = "0.0.0.0";
+    /** /healthz, /readyz, /livez and /metrics over HTTPS on --bind-address:--secure-port (10257), as upstream. */
+    @Mixin
+    SecureServingOptions secureServing = new SecureServingOptions("kube-controller-manager", 10257);
 
-    @Option(names = "--secure-port", defaultValue = "10257", description = "Port for /healthz and /metrics (plain HTTP in kubej).")
-    int securePort = 10257;
+    @Mixin
+    DelegatingAuthenticationOptions authentication = new DelegatingAuthenticationOptions();
+
+    @Mixin
+    DelegatingAuthorizationOptions authorization = new DelegatingAuthorizationOptions();
 
     @Option(names = "--controllers", split = ",", defaultValue = "*",
             description = "Controllers to run: '*' all, 'foo' enables, '-foo' disables.")
@@ -332,9 +341,6 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Option(names = "--cluster-name") String clusterName;
     @Option(names = "--service-account-private-key-file") String serviceAccountPrivateKeyFile;
     @Option(names = "--service-cluster-ip-range") String serviceClusterIpRange;
-    @Option(names = "--authentication-kubeconfig") String authenticationKubeconfig;
-    @Option(names = "--authorization-kubeconfig") String authorizationKubeconfig;
-    @Option(names = "--requestheader-client-ca-file") String requestheaderClientCaFile;
 
     private KubernetesClient client;
     private ServiceAccountCredentials serviceAccounts;
@@ -360,7 +366,15 @@ public final class KubeControllerManager implements Component, Callable<Integer>
     @Override
     public Integer call() {
         goFlags.apply();
-        return ComponentRunner.run(this, bindAddress, securePort);
+        return ComponentRunner.run(this, this::serve);
+    }
+
+    /**
+     * Opens the secure port (null with {@code --secure-port=0}): health probes need no
+     * credentials, {@code /metrics} needs a user the API server allows {@code get} on it.
+     */
+    public ComponentServer serve() throws Exception {
+        return SecureServing.start(this, secureServing, authentication, authorization);
     }
 
     @Override
@@ -523,9 +537,6 @@ public final class KubeControllerManager implements Component, Callable<Integer>
         GoOnlyFlags.warnIgnored("--cluster-name", clusterName, "only used by cloud controllers");
         GoOnlyFlags.warnIgnored("--service-account-private-key-file", serviceAccountPrivateKeyFile, "it signs legacy token Secrets, which kubej does not make (pods get TokenRequest tokens instead)");
         GoOnlyFlags.warnIgnored("--service-cluster-ip-range", serviceClusterIpRange, "the API server allocates ClusterIPs");
-        GoOnlyFlags.warnIgnored("--authentication-kubeconfig", authenticationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
-        GoOnlyFlags.warnIgnored("--authorization-kubeconfig", authorizationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
-        GoOnlyFlags.warnIgnored("--requestheader-client-ca-file", requestheaderClientCaFile, "kubej serves /healthz and /metrics over plain HTTP");
         for (String c : controllers) {
             String name = c.trim().replaceFirst("^-", "");
             if (!name.equals("*") && descriptor(name) == null) {

@@ -21,7 +21,7 @@ class KubeControllerManagerFlagsTest {
                 "--root-ca-file=/var/lib/kubernetes/ca.pem", "--service-account-private-key-file=/var/lib/kubernetes/service-account-key.pem",
                 "--service-cluster-ip-range=10.32.0.0/24", "--use-service-account-credentials=true", "--v=2");
         assertThat(kcm.leaderElect).isTrue();
-        assertThat(kcm.securePort).isEqualTo(10257);
+        assertThat(kcm.secureServing.bindPort).isEqualTo(10257);
         assertThat(kcm.enabled("replicaset-controller")).isTrue();
     }
 

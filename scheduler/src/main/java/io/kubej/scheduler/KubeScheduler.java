@@ -9,9 +9,14 @@ import io.kubej.client.Clients;
 import io.kubej.client.leaderelection.LeaderElection;
 import io.kubej.component.Component;
 import io.kubej.component.ComponentRunner;
+import io.kubej.component.ComponentServer;
 import io.kubej.component.ConfigFiles;
 import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
+import io.kubej.component.server.DelegatingAuthenticationOptions;
+import io.kubej.component.server.DelegatingAuthorizationOptions;
+import io.kubej.component.server.SecureServing;
+import io.kubej.component.server.SecureServingOptions;
 import io.kubej.scheduler.framework.Framework;
 import io.kubej.scheduler.framework.plugins.defaultbinder.DefaultBinder;
 import io.kubej.scheduler.framework.plugins.nodeaffinity.NodeAffinity;
@@ -60,14 +65,16 @@ public final class KubeScheduler implements Component, Callable<Integer> {
             description = "Deprecated: leaderElection.leaderElect in --config (default true).")
     Boolean leaderElectFlag;
 
-    @Option(names = "--bind-address", defaultValue = "0.0.0.0")
-    String bindAddress = "0.0.0.0";
+    /** /healthz, /readyz, /livez and /metrics over HTTPS on --bind-address:--secure-port (10259), as upstream. */
+    @Mixin
+    SecureServingOptions secureServing = new SecureServingOptions("kube-scheduler", 10259);
 
-    @Option(names = "--secure-port", defaultValue = "10259", description = "Port for /healthz and /metrics (plain HTTP in kubej).")
-    int securePort = 10259;
+    /** As upstream, the scheduler starts even when the lookup of the API server's client CAs fails. */
+    @Mixin
+    DelegatingAuthenticationOptions authentication = DelegatingAuthenticationOptions.toleratingLookupFailure();
 
-    @Option(names = "--authentication-kubeconfig") String authenticationKubeconfig;
-    @Option(names = "--authorization-kubeconfig") String authorizationKubeconfig;
+    @Mixin
+    DelegatingAuthorizationOptions authorization = new DelegatingAuthorizationOptions();
 
     private KubernetesClient client;
     private SharedInformerFactory informers;
@@ -87,7 +94,15 @@ public final class KubeScheduler implements Component, Callable<Integer> {
     @Override
     public Integer call() {
         goFlags.apply();
-        return ComponentRunner.run(this, bindAddress, securePort);
+        return ComponentRunner.run(this, this::serve);
+    }
+
+    /**
+     * Opens the secure port (null with {@code --secure-port=0}): health probes need no
+     * credentials, {@code /metrics} needs a user the API server allows {@code get} on it.
+     */
+    public ComponentServer serve() throws Exception {
+        return SecureServing.start(this, secureServing, authentication, authorization);
     }
 
     @Override
@@ -97,8 +112,6 @@ public final class KubeScheduler implements Component, Callable<Integer> {
 
     @Override
     public void start() {
-        GoOnlyFlags.warnIgnored("--authentication-kubeconfig", authenticationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
-        GoOnlyFlags.warnIgnored("--authorization-kubeconfig", authorizationKubeconfig, "kubej serves /healthz and /metrics over plain HTTP");
         SchedulerConfiguration cfg = config == null ? new SchedulerConfiguration() : ConfigFiles.read(config, SchedulerConfiguration.class);
         Path kc = cfg.clientConnection != null && cfg.clientConnection.kubeconfig != null && !cfg.clientConnection.kubeconfig.isEmpty()
                 ? Path.of(cfg.clientConnection.kubeconfig) : kubeconfig;

@@ -79,7 +79,9 @@ public final class AuthorizationResources {
                     res.path("verb").asText(""), List.of());
         } else {
             JsonNode non = spec.path("nonResourceAttributes");
-            asked = new RequestInfo(false, "", "", "", "", "", "", non.path("verb").asText(""), List.of(non.path("path").asText("")));
+            // a path's segments, as RequestInfo.parse splits a request's path (rules then see "/metrics", not "//metrics")
+            List<String> parts = List.of(non.path("path").asText("").replaceAll("^/+|/+$", "").split("/"));
+            asked = new RequestInfo(false, "", "", "", "", "", "", non.path("verb").asText(""), parts);
         }
         boolean allowed = authorizer.allows(user, asked);
         ObjectNode status = Json.obj(review, "status").put("allowed", allowed);

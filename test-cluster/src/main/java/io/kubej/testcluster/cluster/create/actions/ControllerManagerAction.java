@@ -34,6 +34,6 @@ final class ControllerManagerAction extends ComponentAction {
 
     @Override
     BooleanSupplier ready(ActionContext ctx) {
-        return () -> Probes.httpOk("http://127.0.0.1:10257/healthz");
+        return () -> Probes.httpOk("https://127.0.0.1:10257/healthz");
     }
 }

@@ -29,6 +29,6 @@ final class SchedulerAction extends ComponentAction {
 
     @Override
     BooleanSupplier ready(ActionContext ctx) {
-        return () -> Probes.httpOk("http://127.0.0.1:10259/healthz");
+        return () -> Probes.httpOk("https://127.0.0.1:10259/healthz");
     }
 }
