@@ -201,6 +201,7 @@ class ControllerManagerIT {
                 .extracting(Event::getReason).contains("SuccessfulDelete"));
     }
 
+    /** Conformance: "ReplicaSet should adopt matching pods on creation and release no longer matching pods". */
     @Test
     void replicaSetAdoptsAMatchingOrphanPod() {
         String ns = newNamespace();
@@ -215,6 +216,31 @@ class ControllerManagerIT {
             assertThat(orphan.getMetadata().getOwnerReferences()).singleElement()
                     .satisfies(r -> assertThat(r.getUid()).isEqualTo(rs.getMetadata().getUid()));
         });
+
+        // relabelled out of the selector: released (no ownerReference) and replaced
+        client.pods().inNamespace(ns).withName("orphan").edit(p -> {
+            p.getMetadata().getLabels().put("app", "elsewhere");
+            return p;
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.pods().inNamespace(ns).withName("orphan").get().getMetadata().getOwnerReferences()).isNullOrEmpty();
+            assertThat(activePods(ns, "web")).hasSize(2).noneMatch(p -> p.getMetadata().getName().equals("orphan"));
+        });
+    }
+
+    /** Conformance: "ReplicaSet should have a working scale subresource". */
+    @Test
+    void replicaSetsScaleSubresourceReadsAndChangesReplicas() {
+        String ns = newNamespace();
+        client.apps().replicaSets().inNamespace(ns).resource(replicaSet("scaled", 1)).create();
+        await().atMost(TIMEOUT).until(() -> activePods(ns, "scaled").size() == 1);
+        var scale = client.apps().replicaSets().inNamespace(ns).withName("scaled").scale();
+        assertThat(scale.getSpec().getReplicas()).isEqualTo(1);
+        client.apps().replicaSets().inNamespace(ns).withName("scaled").scale(3);
+        assertThat(client.apps().replicaSets().inNamespace(ns).withName("scaled").get().getSpec().getReplicas()).isEqualTo(3);
+        await().atMost(TIMEOUT).until(() -> activePods(ns, "scaled").size() == 3);
+        await().atMost(TIMEOUT).until(() -> client.apps().replicaSets().inNamespace(ns).withName("scaled").scale()
+                .getStatus().getReplicas() == 3);
     }
 
     @Test
@@ -243,12 +269,15 @@ class ControllerManagerIT {
         });
     }
 
+    /** Conformance: "Namespaces should ensure that all pods are removed when a namespace is deleted" (and services). */
     @Test
     void deletingANamespaceDeletesEverythingInItThenTheNamespace() {
         String ns = newNamespace();
         client.apps().replicaSets().inNamespace(ns).resource(replicaSet("inside", 2)).create();
         client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
                 .withNewMetadata().withName("settings").endMetadata().addToData("k", "v").build()).create();
+        client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("inside").endMetadata()
+                .withNewSpec().addToSelector("app", "inside").addNewPort().withPort(22).endPort().endSpec().build()).create();
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(activePods(ns, "inside")).hasSize(2));
         client.namespaces().withName(ns).delete();
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.namespaces().withName(ns).get()).isNull());
@@ -257,6 +286,8 @@ class ControllerManagerIT {
         assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(client.apps().replicaSets().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(client.configMaps().inNamespace(ns).withName("settings").get()).isNull();
+        // conformance: "Namespaces should ensure that all services are removed when a namespace is deleted"
+        assertThat(client.services().inNamespace(ns).list().getItems()).isEmpty();
     }
 
     @Test
