@@ -1,5 +1,7 @@
 package io.kubej.controller;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.kubej.client.cache.Caches;
 import io.kubej.client.workqueue.WorkQueue;
@@ -25,6 +27,29 @@ public abstract class KeyedController implements Controller {
     protected KeyedController(String name, List<SharedIndexInformer<?>> informers) {
         this.queue = new WorkQueue(name);
         this.informers = informers;
+    }
+
+    /**
+     * The handler of a controller's own kind: every add, update and delete enqueues the
+     * object's key (a sync of a deleted object finds it gone and cleans up).
+     */
+    protected <T extends HasMetadata> ResourceEventHandler<T> enqueueingHandler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                queue.add(Keys.of(obj));
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                queue.add(Keys.of(newObj));
+            }
+
+            @Override
+            public void onDelete(T obj, boolean finalStateUnknown) {
+                queue.add(Keys.of(obj));
+            }
+        };
     }
 
     /** Reconciles the object named by {@code key} to its desired state; idempotent. */

@@ -17,7 +17,6 @@ import io.kubej.controller.LabelSelectors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Keeps an Endpoints object, named as its Service, listing the IPs and ports of the pods each
@@ -43,42 +42,8 @@ public final class EndpointsController extends KeyedController {
         this.serviceLister = new Lister<>(serviceInformer.getIndexer());
         this.podLister = new Lister<>(podInformer.getIndexer());
         this.endpointsLister = new Lister<>(endpointsInformer.getIndexer());
-        serviceInformer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Service s) {
-                queue.add(Keys.of(s));
-            }
-
-            @Override
-            public void onUpdate(Service o, Service n) {
-                queue.add(Keys.of(n));
-            }
-
-            @Override
-            public void onDelete(Service s, boolean unknown) {
-                queue.add(Keys.of(s));
-            }
-        });
-        podInformer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod p) {
-                enqueueServicesOf(p);
-            }
-
-            @Override
-            public void onUpdate(Pod o, Pod n) {
-                if (Objects.equals(o.getMetadata().getResourceVersion(), n.getMetadata().getResourceVersion())) {
-                    return;
-                }
-                enqueueServicesOf(o);
-                enqueueServicesOf(n);
-            }
-
-            @Override
-            public void onDelete(Pod p, boolean unknown) {
-                enqueueServicesOf(p);
-            }
-        });
+        serviceInformer.addEventHandler(enqueueingHandler());
+        podInformer.addEventHandler(ServicePods.enqueueServicesOf(serviceLister, queue::add));
         // someone else edited or deleted an Endpoints object we manage: put it back
         endpointsInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -100,14 +65,6 @@ public final class EndpointsController extends KeyedController {
     @Override
     public String name() {
         return NAME;
-    }
-
-    private void enqueueServicesOf(Pod pod) {
-        for (Service s : serviceLister.namespace(pod.getMetadata().getNamespace()).list()) {
-            if (LabelSelectors.matchesMap(s.getSpec().getSelector(), pod.getMetadata().getLabels())) {
-                queue.add(Keys.of(s));
-            }
-        }
     }
 
     private void enqueueIfServiceExists(Endpoints e) {

@@ -12,9 +12,9 @@ import io.fabric8.kubernetes.client.informers.cache.Lister;
 import io.kubej.controller.KeyedController;
 import io.kubej.controller.Keys;
 import io.kubej.controller.LabelSelectors;
+import io.kubej.controller.endpoints.ServicePods;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -60,41 +60,8 @@ public final class EndpointSliceController extends KeyedController {
         this.nodes = new Lister<>(nodeInformer.getIndexer());
         this.slices = sliceInformer;
         sliceInformer.addIndexers(Map.of(SERVICE_INDEX, s -> List.of(serviceKey(s))));
-        serviceInformer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Service s) {
-                queue.add(Keys.of(s));
-            }
-
-            @Override
-            public void onUpdate(Service o, Service n) {
-                queue.add(Keys.of(n));
-            }
-
-            @Override
-            public void onDelete(Service s, boolean unknown) {
-                queue.add(Keys.of(s));
-            }
-        });
-        podInformer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod p) {
-                enqueueServicesOf(p);
-            }
-
-            @Override
-            public void onUpdate(Pod o, Pod n) {
-                if (!Objects.equals(o.getMetadata().getResourceVersion(), n.getMetadata().getResourceVersion())) {
-                    enqueueServicesOf(o);
-                    enqueueServicesOf(n);
-                }
-            }
-
-            @Override
-            public void onDelete(Pod p, boolean unknown) {
-                enqueueServicesOf(p);
-            }
-        });
+        serviceInformer.addEventHandler(enqueueingHandler());
+        podInformer.addEventHandler(ServicePods.enqueueServicesOf(services, queue::add));
         sliceInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(EndpointSlice s) {
@@ -119,14 +86,6 @@ public final class EndpointSliceController extends KeyedController {
     @Override
     public String name() {
         return NAME;
-    }
-
-    private void enqueueServicesOf(Pod pod) {
-        for (Service s : services.namespace(pod.getMetadata().getNamespace()).list()) {
-            if (LabelSelectors.matchesMap(s.getSpec().getSelector(), pod.getMetadata().getLabels())) {
-                queue.add(Keys.of(s));
-            }
-        }
     }
 
     /** Only slices this controller manages lead back to a Service. */
