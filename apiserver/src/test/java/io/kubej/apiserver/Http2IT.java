@@ -246,4 +246,22 @@ class Http2IT {
             assertThat(metric("kubej_apiserver_tls_connections_total", "protocol=\"http/1.1\"")).as("kubectl " + minor).isEqualTo(h1Before);
         }
     }
+
+    /**
+     * Not a wish but what is: fabric8 7.4's vert.x client leaves vert.x's defaults (HTTP/1.1,
+     * no ALPN) and only ever forces HTTP/1.1 ({@code http2Disable}), so it gets HTTP/1.1 and
+     * one connection per concurrent request. When it learns h2 this test says so.
+     */
+    @Test
+    void theFabric8ClientStillOffersOnlyHttp11() throws Exception {
+        double h2Before = metric("kubej_apiserver_tls_connections_total", "protocol=\"h2\"");
+        double h1Before = metric("kubej_apiserver_tls_connections_total", "protocol=\"http/1.1\"");
+
+        try (var fabric8 = io.kubej.client.Clients.fromKubeconfig(server.kubeconfig, "kubej-test-fabric8")) {
+            assertThat(fabric8.namespaces().withName("default").get()).isNotNull();
+        }
+
+        assertThat(metric("kubej_apiserver_tls_connections_total", "protocol=\"http/1.1\"")).isGreaterThan(h1Before);
+        assertThat(metric("kubej_apiserver_tls_connections_total", "protocol=\"h2\"")).isEqualTo(h2Before);
+    }
 }

@@ -94,13 +94,17 @@ final class SecurePort {
         };
     }
 
-    private void http2(ChannelHandlerContext ctx) {
-        Http2Settings settings = Http2Settings.defaultSettings()
+    /** The SETTINGS the server sends first on every HTTP/2 connection: its limits for the client. */
+    Http2Settings settings() {
+        return Http2Settings.defaultSettings()
                 .maxConcurrentStreams(maxConcurrentStreams)
                 .maxFrameSize(MAX_FRAME_SIZE)
                 .initialWindowSize(MAX_FRAME_SIZE)
                 .maxHeaderListSize(MAX_HEADER_LIST_SIZE);
-        ctx.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings).build())
+    }
+
+    private void http2(ChannelHandlerContext ctx) {
+        ctx.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings()).build())
                 .addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
