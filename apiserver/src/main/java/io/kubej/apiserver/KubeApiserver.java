@@ -118,6 +118,10 @@ public final class KubeApiserver implements Component, Callable<Integer> {
     @Option(names = "--max-request-body-bytes", description = "the largest request body accepted; larger ones get 413")
     public int maxRequestBodyBytes = 3 * 1024 * 1024;
 
+    @Option(names = "--http2-max-streams-per-connection",
+            description = "the most concurrent streams a client may open on one HTTP/2 connection; 0 means the server's default (100)")
+    public int http2MaxStreamsPerConnection = 0;
+
     @Option(names = "--watch-cache", arity = "0..1", fallbackValue = "true", description = "serve watches and resourceVersion=0 lists from a watch cache")
     public boolean watchCache = true;
 
@@ -188,7 +192,8 @@ public final class KubeApiserver implements Component, Callable<Integer> {
                 new Discovery(registry::resources, () -> advertise + ":" + port()),
                 new io.kubej.apiserver.endpoints.openapi.OpenApiDocuments(registry::resources, "v1.32.0"),
                 access.authenticator(), anonymousAuth, access.authorizer(), auditor, this::isReady);
-        server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile, maxRequestBodyBytes);
+        server.start(bindAddress, securePort, tlsCertFile, tlsPrivateKeyFile, clientCaFile, maxRequestBodyBytes,
+                http2MaxStreamsPerConnection);
         new Bootstrap(registry, ips, advertise, port()).run();
         apiserverEndpoints = new ApiServerEndpoints(storage.markers("masterleases"), registry, advertise, port());
         apiserverEndpoints.start();

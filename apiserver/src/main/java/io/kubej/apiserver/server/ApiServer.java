@@ -16,13 +16,13 @@ import io.kubej.apiserver.endpoints.request.RequestInfo;
 import io.kubej.apiserver.endpoints.request.ResponseWriter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The secure port: Netty with TLS (client certificates optional, trusted from
- * {@code --client-ca-file}) -> HTTP codec -> aggregator -> {@link HttpDispatcher}, which runs
+ * {@code --client-ca-file}) -> HTTP/2 or HTTP/1.1 as ALPN chose ({@link SecurePort}) ->
+ * aggregator -> {@link HttpDispatcher}, which runs
  * the handler chain of upstream's {@code DefaultBuildHandlerChain} as named steps:
  * authenticate -> authorize -> route (non-resource paths, discovery, or a resource verb, where
  * admission, validation and storage happen) -> encode.
@@ -106,31 +107,35 @@ public final class ApiServer implements AutoCloseable {
      * Binds the secure port.
      *
      * @param maxRequestBodyBytes {@code --max-request-body-bytes}: a larger body is answered 413 without being read
+     * @param http2MaxStreams     {@code --http2-max-streams-per-connection}; 0 means the server's default
      */
-    public void start(String bindAddress, int port, File certFile, File keyFile, File clientCaFile, int maxRequestBodyBytes) throws Exception {
-        SslContextBuilder ssl = SslContextBuilder.forServer(certFile, keyFile);
+    public void start(String bindAddress, int port, File certFile, File keyFile, File clientCaFile, int maxRequestBodyBytes,
+                      int http2MaxStreams) throws Exception {
+        SslContextBuilder ssl = SslContextBuilder.forServer(certFile, keyFile)
+                .applicationProtocolConfig(SecurePort.ALPN);
         if (clientCaFile != null) {
             // ask for a certificate, accept any: X509Authenticator judges it, so a bad one is a 401, not a failed handshake
             ssl.trustManager(new RequestClientCertificate(clientCaFile)).clientAuth(ClientAuth.OPTIONAL);
         }
         SslContext sslContext = ssl.build();
+        SecurePort securePort = new SecurePort(http2MaxStreams, () -> new ChannelHandler[] {
+                new BodyLimit(maxRequestBodyBytes), new HttpDispatcher(executor, ApiServer.this::serve)});
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("tls", sslContext.newHandler(ch.alloc()))
-                                .addLast("http", new HttpServerCodec())
-                                .addLast("aggregator", new BodyLimit(maxRequestBodyBytes))
-                                .addLast("dispatcher", new HttpDispatcher(executor, ApiServer.this::serve));
+                                .addLast("alpn", securePort.negotiation());
                     }
                 });
         channel = b.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
-        log.info("serving securely on {}:{}", bindAddress, port());
+        log.info("serving securely on {}:{} (HTTP/2 and HTTP/1.1, at most {} streams per HTTP/2 connection)",
+                bindAddress, port(), securePort.maxConcurrentStreams());
     }
 
     /** Aggregates a request's body up to the limit; past it, upstream's 413 as a metav1.Status, and the connection closes. */
-    private static final class BodyLimit extends HttpObjectAggregator {
+    static final class BodyLimit extends HttpObjectAggregator {
         private final int limit;
 
         BodyLimit(int limit) {

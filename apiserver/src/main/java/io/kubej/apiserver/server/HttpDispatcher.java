@@ -62,11 +62,14 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         msg.headers().forEach(e -> headers.merge(e.getKey().toLowerCase(), e.getValue(), (a, b) -> a + "," + b));
         byte[] body = ByteBufUtil.getBytes(msg.content());
         Map<String, List<String>> query = qs.parameters();
-        String remote = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : "";
-        ApiRequest req = new ApiRequest(msg.method().name(), qs.path(), query, headers, body, peerCertificates(ctx), remote, null);
-        boolean keepAlive = HttpUtil.isKeepAlive(msg);
+        io.netty.channel.Channel connection = SecurePort.connection(ctx.channel());
+        String remote = connection.remoteAddress() instanceof java.net.InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+        ApiRequest req = new ApiRequest(msg.method().name(), qs.path(), query, headers, body, peerCertificates(connection), remote, null);
+        boolean http2 = connection != ctx.channel();
+        // over HTTP/2 a response ends its stream, never the connection
+        boolean keepAlive = http2 || HttpUtil.isKeepAlive(msg);
         ResponseWriter writer;
-        if ("websocket".equalsIgnoreCase(msg.headers().get(HttpHeaderNames.UPGRADE, ""))) {
+        if (!http2 && "websocket".equalsIgnoreCase(msg.headers().get(HttpHeaderNames.UPGRADE, ""))) {
             String url = "wss://" + msg.headers().get(HttpHeaderNames.HOST, "localhost") + msg.uri();
             WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, true, 10 * 1024 * 1024)
                     .newHandshaker(msg);
@@ -83,22 +86,22 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         executor.execute(() -> chain.accept(req, writer));
     }
 
-    /** The client's certificates, read once per connection: asking a session without any throws, which costs a stack trace. */
+    /** The client's certificates, read once per TCP connection (all its HTTP/2 streams share them): asking a session without any throws, which costs a stack trace. */
     private static final io.netty.util.AttributeKey<List<X509Certificate>> PEER_CERTIFICATES =
             io.netty.util.AttributeKey.valueOf("kubej.peerCertificates");
 
     /** What the client presented in the handshake; the authenticators decide whether it proves anything. */
-    private static List<X509Certificate> peerCertificates(ChannelHandlerContext ctx) {
-        List<X509Certificate> known = ctx.channel().attr(PEER_CERTIFICATES).get();
+    private static List<X509Certificate> peerCertificates(io.netty.channel.Channel connection) {
+        List<X509Certificate> known = connection.attr(PEER_CERTIFICATES).get();
         if (known == null) {
-            known = readPeerCertificates(ctx);
-            ctx.channel().attr(PEER_CERTIFICATES).set(known);
+            known = readPeerCertificates(connection);
+            connection.attr(PEER_CERTIFICATES).set(known);
         }
         return known;
     }
 
-    private static List<X509Certificate> readPeerCertificates(ChannelHandlerContext ctx) {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    private static List<X509Certificate> readPeerCertificates(io.netty.channel.Channel connection) {
+        SslHandler ssl = connection.pipeline().get(SslHandler.class);
         if (ssl == null) {
             return List.of();
         }
@@ -227,18 +230,35 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
      */
     private static final class ChannelStream implements ResponseWriter.Stream {
         static final long SLOW_CLIENT_TIMEOUT_MS = 30_000;
+        /** Not an upstream metric: the watches whose client is still connected, by transport; each ends when its channel closes. */
+        private static final io.prometheus.metrics.core.metrics.Gauge OPEN = io.prometheus.metrics.core.metrics.Gauge.builder()
+                .name("kubej_apiserver_open_watch_streams")
+                .help("Number of watch responses still streaming, by transport (h2 stream, http/1.1 chunked, websocket).")
+                .labelNames("transport").register();
         private final ChannelHandlerContext ctx;
         private final Function<byte[], Object> wrap;
         private final Supplier<Object> end;
         private final boolean closeConnectionAtEnd;
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
+        private final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final Runnable unregister;
 
         ChannelStream(ChannelHandlerContext ctx, Function<byte[], Object> wrap, Supplier<Object> end, boolean closeConnectionAtEnd) {
             this.ctx = ctx;
             this.wrap = wrap;
             this.end = end;
             this.closeConnectionAtEnd = closeConnectionAtEnd;
+            // an HTTP/2 stream's channel closes on the client's RST_STREAM or the stream's end, a connection's on its close
             ctx.channel().closeFuture().addListener(f -> closed.complete(null));
+            var open = OPEN.labelValues(ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel ? "h2"
+                    : ctx.pipeline().get(WebSocketControlFrames.class) != null ? "websocket" : "http/1.1");
+            open.inc();
+            this.unregister = () -> {
+                if (counted.compareAndSet(true, false)) {
+                    open.dec();
+                }
+            };
+            closed.thenRun(unregister);
         }
 
         /**
@@ -276,6 +296,7 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
 
         @Override
         public void close() {
+            unregister.run();
             if (ctx.channel().isActive()) {
                 ChannelFuture written = ctx.writeAndFlush(end.get());
                 if (closeConnectionAtEnd) {
