@@ -65,11 +65,7 @@ class AdmissionIT {
         // kubectl shows the same refusal
         ApiServerUnderTest.Result kubectl = api.kubectl("run", "d", "--image=busybox", "-n", ns);
         assertThat(kubectl.out()).contains("exceeded quota: two-pods");
-        // a deleted pod frees its share
-        api.client.pods().inNamespace(ns).withName("a").withGracePeriod(0).delete();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                .until(() -> api.client.pods().inNamespace(ns).withName("a").get() == null);
-        api.client.pods().inNamespace(ns).resource(pod("c")).create();
+        // a deleted pod's share is given back by the resourcequota controller's recount (MoreControllersIT)
     }
 
     @Test

@@ -73,7 +73,7 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
     private void charge(Attributes a, String quotaName, Map<String, BigDecimal> delta) {
         quotas.update(a.namespace(), quotaName, Store.UpdateScope.STATUS, a.dryRun(), quota -> {
             JsonNode hard = quota.path("spec").path("hard");
-            Map<String, BigDecimal> used = countUsed(a.namespace(), hard);
+            Map<String, BigDecimal> used = used(a.namespace(), quota, hard);
             List<String> requested = new ArrayList<>();
             List<String> usedNow = new ArrayList<>();
             List<String> limited = new ArrayList<>();
@@ -171,6 +171,31 @@ public final class ResourceQuotaAdmission implements AdmissionPlugin {
      * store listed once, each object's usage computed once. An object admitted before the quota
      * may lack a request the quota limits; it counts as zero there, as upstream's evaluator does.
      */
+    /**
+     * What the quota has used so far: its status.used, as upstream's admission reads it (each
+     * charge is a read-modify-write of that status, so concurrent creates are serialized by the
+     * store's retries and each counts once); the resourcequota controller recounts it and gives
+     * back what deleted objects held. A resource the status does not list yet (a new quota, or no
+     * controller running) is counted from storage.
+     */
+    private Map<String, BigDecimal> used(String namespace, JsonNode quota, JsonNode hard) {
+        JsonNode status = quota.path("status").path("used");
+        Map<String, BigDecimal> used = new LinkedHashMap<>();
+        boolean complete = true;
+        for (var it = hard.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (status.hasNonNull(name)) {
+                used.put(name, Quantity.getAmountInBytes(new Quantity(status.get(name).asText())));
+            } else {
+                complete = false;
+            }
+        }
+        if (!complete) {
+            countUsed(namespace, hard).forEach(used::putIfAbsent);
+        }
+        return used;
+    }
+
     private Map<String, BigDecimal> countUsed(String namespace, JsonNode hard) {
         Map<String, List<String>> namesByStore = new LinkedHashMap<>();
         hard.fieldNames().forEachRemaining(name -> {
