@@ -27,6 +27,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,7 +98,12 @@ class ControllerManagerLeaderElectionIT {
 
     @Test
     void killingTheLeaderDuringAScaleUpTo50HandsOverAndEndsWithExactly50Pods() throws Exception {
-        await().atMost(TIMEOUT).until(() -> identityOf(managers.get(0)) != null && identityOf(managers.get(1)) != null);
+        try {
+            await().atMost(TIMEOUT).failFast(() -> managers.stream().anyMatch(p -> !p.isAlive()))
+                    .until(() -> identityOf(managers.get(0)) != null && identityOf(managers.get(1)) != null);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError("both controller managers should compete for the Lease: " + e.getMessage() + logTails(), e);
+        }
         await().atMost(TIMEOUT).until(() -> holder() != null);
         String leaderIdentity = holder();
         ManagedProcess leader = managers.stream().filter(p -> leaderIdentity.equals(uncheckedIdentity(p))).findFirst().orElseThrow();
@@ -156,6 +163,21 @@ class ControllerManagerLeaderElectionIT {
                     .satisfies(rs -> assertThat(rs.getStatus().getReplicas()).isEqualTo(50));
         });
         assertThat(Files.readString(standby.logFile())).contains("starting controllers");
+    }
+
+    /** The end of each controller manager's log, for a failure message. */
+    private static String logTails() {
+        StringBuilder out = new StringBuilder();
+        for (ManagedProcess p : managers) {
+            out.append("\n--- ").append(p.logFile()).append(p.isAlive() ? " (running)" : " (exited)").append('\n');
+            try {
+                List<String> lines = Files.readAllLines(p.logFile());
+                lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(l -> out.append(l).append('\n'));
+            } catch (IOException e) {
+                out.append(e).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     private static String uncheckedIdentity(ManagedProcess p) {

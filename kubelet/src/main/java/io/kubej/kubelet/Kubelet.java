@@ -13,6 +13,7 @@ import io.kubej.component.Component;
 import io.kubej.component.ComponentRunner;
 import io.kubej.component.ConfigFiles;
 import io.kubej.component.GoOnlyFlags;
+import io.kubej.component.Hostname;
 import io.kubej.kubelet.config.KubeletConfiguration;
 import io.kubej.kubelet.configmap.ConfigMapManager;
 import io.kubej.kubelet.envvars.ContainerEnv;
@@ -145,7 +146,7 @@ public final class Kubelet implements Component, Callable<Integer> {
             cfg = config == null ? new KubeletConfiguration() : ConfigFiles.read(config, KubeletConfiguration.class);
         }
         warnNotHonoured();
-        nodeName = hostnameOverride != null ? hostnameOverride : InetAddress.getLocalHost().getHostName().toLowerCase();
+        nodeName = Hostname.nodeName(hostnameOverride);
         if (nodeIp == null) {
             nodeIp = InetAddress.getLocalHost().getHostAddress();
         }

@@ -8,12 +8,12 @@ import io.kubej.component.ComponentServer;
 import io.kubej.component.ConfigFiles;
 import io.kubej.component.GoDuration;
 import io.kubej.component.GoOnlyFlags;
+import io.kubej.component.Hostname;
 import io.kubej.proxy.apis.config.KubeProxyConfiguration;
 import io.kubej.proxy.config.EndpointsConfig;
 import io.kubej.proxy.config.ServiceConfig;
 import io.kubej.proxy.iptables.Proxier;
 import io.kubej.proxy.util.iptables.ExecIptables;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -172,10 +172,7 @@ public final class KubeProxy implements Component, Callable<Integer> {
     }
 
     private String nodeName() throws Exception {
-        if (config.hostnameOverride != null && !config.hostnameOverride.isBlank()) {
-            return config.hostnameOverride.strip().toLowerCase(java.util.Locale.ROOT);
-        }
-        return InetAddress.getLocalHost().getHostName().toLowerCase(java.util.Locale.ROOT);
+        return Hostname.nodeName(config.hostnameOverride);
     }
 
     @Override

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import java.net.InetAddress;
+import io.kubej.component.Hostname;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +38,7 @@ public final class LeaderElection {
      */
     public static CompletableFuture<?> start(KubernetesClient client, Config config, Runnable onStartedLeading,
             Runnable onStoppedLeading) {
-        String identity = hostname() + "_" + UUID.randomUUID();
+        String identity = Hostname.get() + "_" + UUID.randomUUID();
         CompletableFuture<?> election = client.leaderElector()
                 .withConfig(new LeaderElectionConfigBuilder()
                         .withName(config.name())
@@ -56,11 +56,4 @@ public final class LeaderElection {
         return election;
     }
 
-    static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "localhost";
-        }
-    }
 }
